@@ -1,0 +1,7 @@
+package vigil.schema;
+
+/** DynamoDB key attribute types used by Vigil's tables. */
+public enum AttributeType {
+    STRING,
+    NUMBER
+}

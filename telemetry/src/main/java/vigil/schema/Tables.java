@@ -1,0 +1,43 @@
+package vigil.schema;
+
+import java.util.List;
+
+/**
+ * Every table the system uses, with its keys. Key design and access patterns are documented in
+ * {@code docs/storage.md}. The KCL lease table is not here: KCL creates and owns it.
+ */
+public final class Tables {
+    /** Default physical-name prefix; deployments may choose another (config {@code VIGIL_TABLE_PREFIX}). */
+    public static final String DEFAULT_PREFIX = "vigil-";
+
+    /** Newest derived state per device (alerts-v1.md, "Derived device state"). Written by the consumer. */
+    public static final TableSpec DEVICE_STATE =
+            new TableSpec("device-state", KeySpec.string(DeviceStateAttributes.DEVICE_ID), null, List.of(), null);
+
+    /** Rejected records with raw bytes and reason (telemetry-v1.md, "Rejected records"). Items expire by TTL. */
+    public static final TableSpec QUARANTINE = new TableSpec(
+            "quarantine", KeySpec.string("shardId"), KeySpec.string("recordKey"), List.of(), "expiresAt");
+
+    /** Alerts keyed by the deterministic alertId; the index serves open alerts of a care unit, newest first. */
+    public static final TableSpec ALERTS = new TableSpec(
+            "alerts",
+            KeySpec.string("alertId"),
+            null,
+            List.of(new IndexSpec("open-by-care-unit", KeySpec.string("openCareUnit"), KeySpec.number("raisedTs"))),
+            null);
+
+    /** Device settings documents (api-v1.md, "Settings document"). Owned by the dashboard API. */
+    public static final TableSpec SETTINGS =
+            new TableSpec("settings", KeySpec.string("deviceId"), null, List.of(), null);
+
+    /** Append-only audit log (api-v1.md, "Audit log"): partitioned by UTC day, sorted by time. */
+    public static final TableSpec AUDIT =
+            new TableSpec("audit", KeySpec.string("day"), KeySpec.string("entryKey"), List.of(), null);
+
+    private Tables() {}
+
+    /** All tables, in creation order. */
+    public static List<TableSpec> all() {
+        return List.of(DEVICE_STATE, QUARANTINE, ALERTS, SETTINGS, AUDIT);
+    }
+}

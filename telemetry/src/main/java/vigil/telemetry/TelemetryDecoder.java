@@ -1,0 +1,498 @@
+package vigil.telemetry;
+
+import static vigil.telemetry.WireFields.CARE_UNIT;
+import static vigil.telemetry.WireFields.COLLECTOR_ID;
+import static vigil.telemetry.WireFields.DEVICE_ID;
+import static vigil.telemetry.WireFields.DEVICE_TYPE;
+import static vigil.telemetry.WireFields.FW;
+import static vigil.telemetry.WireFields.M;
+import static vigil.telemetry.WireFields.MODEL;
+import static vigil.telemetry.WireFields.SCHEMA;
+import static vigil.telemetry.WireFields.SEQ;
+import static vigil.telemetry.WireFields.SETTINGS_VERSION;
+import static vigil.telemetry.WireFields.STATE;
+import static vigil.telemetry.WireFields.TS;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Strict decoder of telemetry-v1 payloads (telemetry-v1.md). Accepts exactly what the spec allows and rejects
+ * everything else with the spec's reason code, choosing the first failing check in the spec's order. It checks
+ * one payload in isolation; the per-device checks ({@code DEVICE_TYPE_CHANGED}, duplicates, lateness) belong to
+ * the consumer, which knows the device's history.
+ *
+ * <p>Parsing uses Jackson's streaming parser directly over the payload bytes: no data binding, no intermediate
+ * {@code String} of the payload. Known fields are collected into scratch slots during one pass; validation then
+ * walks the slots in the spec's check order, so that a record with several problems gets the first reason.
+ *
+ * <p><b>Threading contract.</b> Not thread-safe: an instance owns mutable scratch slots. Use one instance per
+ * writer (one per shard processor), called serially; calls may come from different threads as long as each
+ * call happens-before the next, as KCL guarantees for a shard's processor.
+ */
+public final class TelemetryDecoder {
+    /** telemetry-v1.md, "Transport": a record larger than 16 KiB is rejected without being parsed. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024;
+    /** telemetry-v1.md: a record whose ts is more than 300 s ahead of the consumer's clock is rejected. */
+    public static final long MAX_FUTURE_SKEW_MILLIS = 300_000;
+    /** telemetry-v1.md, NOT_JSON: nesting deeper than 8 levels. The top-level object is level 1. */
+    static final int MAX_DEPTH = 8;
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /* Scratch slots, indexed by WireFields slot. Writer-private; reset at the start of each decode. */
+    private final Kind[] kinds = new Kind[WireFields.SLOT_COUNT];
+    private final int[] counts = new int[WireFields.SLOT_COUNT];
+    private final long[] longs = new long[WireFields.SLOT_COUNT];
+    private final double[] doubles = new double[WireFields.SLOT_COUNT];
+    private final String[] strings = new String[WireFields.SLOT_COUNT];
+
+    /** What the parser saw in a slot. */
+    private enum Kind {
+        ABSENT,
+        NULL,
+        STRING,
+        INTEGER,
+        BIG_INTEGER,
+        DECIMAL,
+        BOOLEAN,
+        OBJECT,
+        ARRAY
+    }
+
+    /** Thrown inside the parse pass only, for JSON the spec calls NOT_JSON; never escapes. */
+    private static final class NotJson extends Exception {
+        private static final long serialVersionUID = 1L;
+        static final NotJson INSTANCE = new NotJson();
+
+        private NotJson() {
+            super("not JSON", null, false, false);
+        }
+    }
+
+    /** Decodes a whole byte array. */
+    public DecodeResult decode(byte[] payload, long nowMillis) {
+        return decode(payload, 0, payload.length, nowMillis);
+    }
+
+    /**
+     * Decodes {@code length} bytes of {@code payload} from {@code offset}.
+     *
+     * @param nowMillis the consumer's wall clock, epoch millis, for the future-timestamp check
+     * @return the decoded record, or the rejection with the first failing check's reason
+     */
+    public DecodeResult decode(byte[] payload, int offset, int length, long nowMillis) {
+        if (length > MAX_RECORD_BYTES) {
+            return new DecodeResult.Rejected(RejectReason.TOO_LARGE, null, null);
+        }
+        if (!Utf8.isValid(payload, offset, length)) {
+            return new DecodeResult.Rejected(RejectReason.NOT_UTF8, null, null);
+        }
+        reset();
+        try {
+            parse(payload, offset, length);
+        } catch (NotJson | IOException e) {
+            // The message and location could hold payload text: never logged, never kept.
+            return new DecodeResult.Rejected(RejectReason.NOT_JSON, readableDeviceId(), null);
+        }
+        return validate(nowMillis);
+    }
+
+    private void reset() {
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = Kind.ABSENT;
+            counts[i] = 0;
+            strings[i] = null;
+        }
+    }
+
+    // ---- parse pass -------------------------------------------------------------------------------------
+
+    private void parse(byte[] payload, int offset, int length) throws IOException, NotJson {
+        try (JsonParser p = FACTORY.createParser(payload, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw NotJson.INSTANCE;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                int slot = WireFields.envelopeSlot(p.currentName());
+                JsonToken value = p.nextToken();
+                if (slot == M && value == JsonToken.START_OBJECT) {
+                    counts[M]++;
+                    if (kinds[M] == Kind.ABSENT) {
+                        kinds[M] = Kind.OBJECT;
+                    }
+                    parseMetrics(p);
+                } else if (slot >= 0) {
+                    store(p, value, slot, 1);
+                } else {
+                    skip(p, value, 1);
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                throw NotJson.INSTANCE;
+            }
+            if (p.nextToken() != null) {
+                throw NotJson.INSTANCE; // content after the object
+            }
+        }
+    }
+
+    /** Reads the members of {@code m} (level 2); the parser stands on its START_OBJECT. */
+    private void parseMetrics(JsonParser p) throws IOException, NotJson {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            int slot = WireFields.metricSlot(p.currentName());
+            JsonToken value = p.nextToken();
+            if (slot >= 0) {
+                store(p, value, slot, 2);
+            } else {
+                skip(p, value, 2);
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw NotJson.INSTANCE;
+        }
+    }
+
+    /** Records a known field's value; only the first occurrence is kept, every occurrence is counted. */
+    private void store(JsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
+        boolean first = counts[slot]++ == 0;
+        Kind kind;
+        switch (value) {
+            case VALUE_STRING -> {
+                kind = Kind.STRING;
+                if (first) {
+                    strings[slot] = p.getText();
+                }
+            }
+            case VALUE_NUMBER_INT -> {
+                JsonParser.NumberType nt = p.getNumberType();
+                if (nt == JsonParser.NumberType.BIG_INTEGER) {
+                    kind = Kind.BIG_INTEGER;
+                } else {
+                    kind = Kind.INTEGER;
+                    if (first) {
+                        longs[slot] = p.getLongValue();
+                    }
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                kind = Kind.DECIMAL;
+                if (first) {
+                    doubles[slot] = p.getDoubleValue();
+                }
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                kind = Kind.BOOLEAN;
+                if (first) {
+                    longs[slot] = value == JsonToken.VALUE_TRUE ? 1 : 0;
+                }
+            }
+            case VALUE_NULL -> kind = Kind.NULL;
+            case START_OBJECT, START_ARRAY -> {
+                kind = value == JsonToken.START_OBJECT ? Kind.OBJECT : Kind.ARRAY;
+                skip(p, value, level);
+            }
+            default -> throw NotJson.INSTANCE;
+        }
+        if (first) {
+            kinds[slot] = kind;
+        }
+    }
+
+    /** Skips a value at {@code level} (the level of the object holding it), enforcing the depth limit. */
+    private static void skip(JsonParser p, JsonToken value, int level) throws IOException, NotJson {
+        if (value != JsonToken.START_OBJECT && value != JsonToken.START_ARRAY) {
+            if (value == null) {
+                throw NotJson.INSTANCE;
+            }
+            return;
+        }
+        int depth = level + 1;
+        if (depth > MAX_DEPTH) {
+            throw NotJson.INSTANCE;
+        }
+        while (depth > level) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw NotJson.INSTANCE;
+            }
+            if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                if (++depth > MAX_DEPTH) {
+                    throw NotJson.INSTANCE;
+                }
+            } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                depth--;
+            }
+        }
+    }
+
+    // ---- validation pass, in the spec's check order ------------------------------------------------------
+
+    private DecodeResult validate(long nowMillis) {
+        String deviceId = readableDeviceId();
+        DeviceType type = kinds[DEVICE_TYPE] == Kind.STRING ? DeviceType.fromWireName(strings[DEVICE_TYPE]) : null;
+
+        // DUPLICATE_FIELD: envelope fields, then the metrics of the record's own type (others are unknown).
+        for (int slot = 0; slot < WireFields.ENVELOPE_SLOTS; slot++) {
+            if (counts[slot] > 1) {
+                return reject(RejectReason.DUPLICATE_FIELD, deviceId, slot);
+            }
+        }
+        if (type != null) {
+            for (FieldSpec f : WireFields.metricsOf(type)) {
+                if (counts[f.slot()] > 1) {
+                    return new DecodeResult.Rejected(RejectReason.DUPLICATE_FIELD, deviceId, "m." + f.name());
+                }
+            }
+        }
+
+        RejectReason r;
+        if ((r = presentAs(SCHEMA, Kind.STRING)) != null) {
+            return reject(r, deviceId, SCHEMA);
+        }
+        if (!TelemetryEncoder.SCHEMA.equals(strings[SCHEMA])) {
+            return reject(RejectReason.UNKNOWN_SCHEMA, deviceId, SCHEMA);
+        }
+        if ((r = presentAs(DEVICE_ID, Kind.STRING)) != null) {
+            return reject(r, null, DEVICE_ID);
+        }
+        if (deviceId == null) {
+            return reject(RejectReason.BAD_DEVICE_ID, null, DEVICE_ID);
+        }
+        if ((r = presentAs(DEVICE_TYPE, Kind.STRING)) != null) {
+            return reject(r, deviceId, DEVICE_TYPE);
+        }
+        if (type == null) {
+            return reject(RejectReason.UNKNOWN_DEVICE_TYPE, deviceId, DEVICE_TYPE);
+        }
+        if ((r = integer(SEQ, true, 0, WireFields.SEQ_LIMIT_EXCLUSIVE - 1)) != null) {
+            return reject(r, deviceId, SEQ);
+        }
+        if ((r = integer(TS, true, 0, Long.MAX_VALUE)) != null) {
+            return reject(r, deviceId, TS);
+        }
+        if ((r = presentAs(M, Kind.OBJECT)) != null) {
+            return reject(r, deviceId, M);
+        }
+        if ((r = optionalText(MODEL, 64)) != null) {
+            return reject(r, deviceId, MODEL);
+        }
+        if ((r = optionalText(COLLECTOR_ID, 64)) != null) {
+            return reject(r, deviceId, COLLECTOR_ID);
+        }
+        if ((r = careUnit()) != null) {
+            return reject(r, deviceId, CARE_UNIT);
+        }
+        if ((r = optionalText(FW, 32)) != null) {
+            return reject(r, deviceId, FW);
+        }
+        if ((r = integer(SETTINGS_VERSION, false, 0, Long.MAX_VALUE)) != null) {
+            return reject(r, deviceId, SETTINGS_VERSION);
+        }
+        List<FieldSpec> metrics = WireFields.metricsOf(type);
+        for (FieldSpec f : metrics) {
+            if ((r = metric(f)) != null) {
+                return new DecodeResult.Rejected(r, deviceId, "m." + f.name());
+            }
+        }
+        Object state = type == DeviceType.INFUSION_PUMP
+                ? PumpState.fromWireName(strings[STATE])
+                : DialysisState.fromWireName(strings[STATE]);
+        if (state == null) {
+            return new DecodeResult.Rejected(RejectReason.OUT_OF_RANGE, deviceId, "m.state");
+        }
+        if (longs[TS] > nowMillis + MAX_FUTURE_SKEW_MILLIS) {
+            return reject(RejectReason.FUTURE_TIMESTAMP, deviceId, TS);
+        }
+        return new DecodeResult.Decoded(build(deviceId, type));
+    }
+
+    private static DecodeResult reject(RejectReason reason, String deviceId, int slot) {
+        return new DecodeResult.Rejected(reason, deviceId, envelopeName(slot));
+    }
+
+    private static String envelopeName(int slot) {
+        return switch (slot) {
+            case SCHEMA -> "schema";
+            case DEVICE_ID -> "deviceId";
+            case DEVICE_TYPE -> "deviceType";
+            case SEQ -> "seq";
+            case TS -> "ts";
+            case M -> "m";
+            case MODEL -> "model";
+            case COLLECTOR_ID -> "collectorId";
+            case CARE_UNIT -> "careUnit";
+            case FW -> "fw";
+            case SETTINGS_VERSION -> "settingsVersion";
+            default -> null;
+        };
+    }
+
+    /** MISSING_FIELD or WRONG_TYPE for a required field of the given kind; null when it is fine. */
+    private RejectReason presentAs(int slot, Kind expected) {
+        Kind k = kinds[slot];
+        if (k == Kind.ABSENT) {
+            return RejectReason.MISSING_FIELD;
+        }
+        return k == expected ? null : RejectReason.WRONG_TYPE;
+    }
+
+    private RejectReason integer(int slot, boolean required, double min, double max) {
+        Kind k = kinds[slot];
+        if (k == Kind.ABSENT || k == Kind.NULL) {
+            if (!required) {
+                return null;
+            }
+            return k == Kind.ABSENT ? RejectReason.MISSING_FIELD : RejectReason.WRONG_TYPE;
+        }
+        if (k == Kind.BIG_INTEGER) {
+            return RejectReason.OUT_OF_RANGE;
+        }
+        if (k != Kind.INTEGER) {
+            return RejectReason.WRONG_TYPE;
+        }
+        long v = longs[slot];
+        return v < min || v > max ? RejectReason.OUT_OF_RANGE : null;
+    }
+
+    private RejectReason optionalText(int slot, int maxChars) {
+        Kind k = kinds[slot];
+        if (k == Kind.ABSENT || k == Kind.NULL) {
+            return null;
+        }
+        if (k != Kind.STRING) {
+            return RejectReason.WRONG_TYPE;
+        }
+        String s = strings[slot];
+        return s.codePointCount(0, s.length()) > maxChars ? RejectReason.OUT_OF_RANGE : null;
+    }
+
+    private RejectReason careUnit() {
+        Kind k = kinds[CARE_UNIT];
+        if (k == Kind.ABSENT || k == Kind.NULL) {
+            return null;
+        }
+        if (k != Kind.STRING) {
+            return RejectReason.WRONG_TYPE;
+        }
+        return Ids.isCareUnit(strings[CARE_UNIT]) ? null : RejectReason.OUT_OF_RANGE;
+    }
+
+    private RejectReason metric(FieldSpec f) {
+        int slot = f.slot();
+        Kind k = kinds[slot];
+        if (k == Kind.ABSENT || k == Kind.NULL) {
+            if (!f.required()) {
+                return null;
+            }
+            return k == Kind.ABSENT ? RejectReason.MISSING_FIELD : RejectReason.WRONG_TYPE;
+        }
+        switch (f.kind()) {
+            case STRING -> {
+                return k == Kind.STRING ? null : RejectReason.WRONG_TYPE;
+            }
+            case BOOLEAN -> {
+                return k == Kind.BOOLEAN ? null : RejectReason.WRONG_TYPE;
+            }
+            case NUMBER -> {
+                double v;
+                if (k == Kind.INTEGER) {
+                    v = longs[slot];
+                    doubles[slot] = v;
+                } else if (k == Kind.DECIMAL) {
+                    v = doubles[slot];
+                } else if (k == Kind.BIG_INTEGER) {
+                    return RejectReason.OUT_OF_RANGE;
+                } else {
+                    return RejectReason.WRONG_TYPE;
+                }
+                return v >= f.min() && v <= f.max() ? null : RejectReason.OUT_OF_RANGE;
+            }
+            default -> throw new IllegalStateException("no metric of kind " + f.kind());
+        }
+    }
+
+    /** The deviceId when it was read once as a valid id; else null. */
+    private String readableDeviceId() {
+        if (kinds[DEVICE_ID] != Kind.STRING || counts[DEVICE_ID] != 1) {
+            return null;
+        }
+        String id = strings[DEVICE_ID];
+        return Ids.isDeviceId(id) ? id : null;
+    }
+
+    // ---- building the immutable record -------------------------------------------------------------------
+
+    private TelemetryRecord build(String deviceId, DeviceType type) {
+        Envelope envelope = new Envelope(
+                deviceId,
+                type,
+                longs[SEQ],
+                longs[TS],
+                optString(MODEL),
+                optString(COLLECTOR_ID),
+                optString(CARE_UNIT),
+                optString(FW),
+                kinds[SETTINGS_VERSION] == Kind.INTEGER ? Long.valueOf(longs[SETTINGS_VERSION]) : null);
+        if (type == DeviceType.INFUSION_PUMP) {
+            List<FieldSpec> f = WireFields.PUMP_METRICS;
+            return new PumpRecord(envelope, new PumpMetrics(
+                    PumpState.fromWireName(strings[STATE]),
+                    num(f.get(1)),
+                    num(f.get(2)),
+                    num(f.get(3)),
+                    num(f.get(4)),
+                    num(f.get(5)),
+                    bool(f.get(6)),
+                    optString(f.get(7).slot()),
+                    optNum(f.get(8)),
+                    optBool(f.get(9))));
+        }
+        List<FieldSpec> f = WireFields.DIALYSIS_METRICS;
+        return new DialysisRecord(envelope, new DialysisMetrics(
+                DialysisState.fromWireName(strings[STATE]),
+                num(f.get(1)),
+                num(f.get(2)),
+                num(f.get(3)),
+                num(f.get(4)),
+                num(f.get(5)),
+                num(f.get(6)),
+                num(f.get(7)),
+                num(f.get(8)),
+                num(f.get(9)),
+                num(f.get(10)),
+                num(f.get(11)),
+                num(f.get(12)),
+                num(f.get(13)),
+                num(f.get(14)),
+                num(f.get(15)),
+                optNum(f.get(16)),
+                optBool(f.get(17))));
+    }
+
+    private String optString(int slot) {
+        return kinds[slot] == Kind.STRING ? strings[slot] : null;
+    }
+
+    private double num(FieldSpec f) {
+        return doubles[f.slot()]; // integers were widened into doubles during validation
+    }
+
+    private Double optNum(FieldSpec f) {
+        Kind k = kinds[f.slot()];
+        return k == Kind.INTEGER || k == Kind.DECIMAL ? Double.valueOf(doubles[f.slot()]) : null;
+    }
+
+    private boolean bool(FieldSpec f) {
+        return longs[f.slot()] == 1;
+    }
+
+    private Boolean optBool(FieldSpec f) {
+        return kinds[f.slot()] == Kind.BOOLEAN ? Boolean.valueOf(longs[f.slot()] == 1) : null;
+    }
+}
