@@ -1,0 +1,143 @@
+package vigil.consumer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import vigil.schema.Tables;
+
+/**
+ * Consumer configuration, read from environment variables ({@link #fromEnv}). Every value is checked; a bad one
+ * fails start-up with a message naming the variable.
+ *
+ * @param streamName          Kinesis stream ({@code VIGIL_STREAM}, default {@code vigil-telemetry})
+ * @param applicationName     KCL application name, also the lease table name ({@code VIGIL_APP_NAME})
+ * @param region              AWS region ({@code VIGIL_REGION} or {@code AWS_REGION}, default us-east-1)
+ * @param kinesisEndpoint     endpoint override for Kinesis, e.g. a local emulator ({@code VIGIL_KINESIS_ENDPOINT})
+ * @param dynamoDbEndpoint    endpoint override for DynamoDB ({@code VIGIL_DYNAMODB_ENDPOINT})
+ * @param tablePrefix         prefix of Vigil's table names ({@code VIGIL_TABLE_PREFIX}, default {@code vigil-})
+ * @param initialPosition     where a shard without checkpoint starts ({@code VIGIL_INITIAL_POSITION}:
+ *                            TRIM_HORIZON, the default, so that nothing retained is skipped; or LATEST)
+ * @param pollInterval        time between GetRecords calls per shard ({@code VIGIL_POLL_INTERVAL_MS}, default
+ *                            200, KCL's minimum)
+ * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
+ * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 10000)
+ * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
+ * @param quarantineTtl       how long quarantined records are kept ({@code VIGIL_QUARANTINE_TTL_DAYS}, default 14)
+ */
+public record ConsumerConfig(
+        String streamName,
+        String applicationName,
+        String region,
+        URI kinesisEndpoint,
+        URI dynamoDbEndpoint,
+        String tablePrefix,
+        String initialPosition,
+        Duration pollInterval,
+        int maxRecordsPerPoll,
+        Duration failoverTime,
+        String workerId,
+        Duration quarantineTtl) {
+
+    public static final String DEFAULT_STREAM = "vigil-telemetry";
+    public static final String DEFAULT_APPLICATION = "vigil-consumer";
+
+    public ConsumerConfig {
+        require(streamName != null && !streamName.isBlank(), "VIGIL_STREAM must not be blank");
+        require(applicationName != null && !applicationName.isBlank(), "VIGIL_APP_NAME must not be blank");
+        require(region != null && !region.isBlank(), "VIGIL_REGION must not be blank");
+        require(tablePrefix != null, "VIGIL_TABLE_PREFIX must not be null");
+        require("TRIM_HORIZON".equals(initialPosition) || "LATEST".equals(initialPosition),
+                "VIGIL_INITIAL_POSITION must be TRIM_HORIZON or LATEST, was " + initialPosition);
+        require(pollInterval.toMillis() >= 200, "VIGIL_POLL_INTERVAL_MS must be >= 200 (KCL's minimum)");
+        require(maxRecordsPerPoll >= 1 && maxRecordsPerPoll <= 10_000, "VIGIL_MAX_RECORDS must be 1..10000");
+        require(failoverTime.toMillis() >= 1_000, "VIGIL_FAILOVER_MS must be >= 1000");
+        require(workerId != null && !workerId.isBlank(), "VIGIL_WORKER_ID must not be blank");
+        require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
+    }
+
+    /** Defaults for a local stack at the given endpoints. */
+    public static ConsumerConfig local(URI kinesisEndpoint, URI dynamoDbEndpoint, String streamName, String prefix) {
+        return new ConsumerConfig(streamName, DEFAULT_APPLICATION, "us-east-1", kinesisEndpoint, dynamoDbEndpoint,
+                prefix, "TRIM_HORIZON", Duration.ofMillis(200), 1000, Duration.ofSeconds(10), randomWorkerId(),
+                Duration.ofDays(14));
+    }
+
+    public ConsumerConfig withApplicationName(String name) {
+        return new ConsumerConfig(streamName, name, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
+                initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl);
+    }
+
+    /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
+    public static ConsumerConfig fromEnv(Map<String, String> env) {
+        return new ConsumerConfig(
+                env.getOrDefault("VIGIL_STREAM", DEFAULT_STREAM),
+                env.getOrDefault("VIGIL_APP_NAME", DEFAULT_APPLICATION),
+                env.getOrDefault("VIGIL_REGION", env.getOrDefault("AWS_REGION", "us-east-1")),
+                uri(env, "VIGIL_KINESIS_ENDPOINT"),
+                uri(env, "VIGIL_DYNAMODB_ENDPOINT"),
+                env.getOrDefault("VIGIL_TABLE_PREFIX", Tables.DEFAULT_PREFIX),
+                env.getOrDefault("VIGIL_INITIAL_POSITION", "TRIM_HORIZON"),
+                Duration.ofMillis(number(env, "VIGIL_POLL_INTERVAL_MS", 200)),
+                (int) number(env, "VIGIL_MAX_RECORDS", 1000),
+                Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", 10_000)),
+                env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
+                Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)));
+    }
+
+    /** Help text listing every variable, for {@code --help}. */
+    public static String help() {
+        return String.join("\n",
+                "Environment variables (all optional):",
+                "  VIGIL_STREAM               Kinesis stream name (default " + DEFAULT_STREAM + ")",
+                "  VIGIL_APP_NAME             KCL application name = lease table name (default "
+                        + DEFAULT_APPLICATION + ")",
+                "  VIGIL_REGION / AWS_REGION  AWS region (default us-east-1)",
+                "  VIGIL_KINESIS_ENDPOINT     Kinesis endpoint override, e.g. http://127.0.0.1:4567 (local emulator)",
+                "  VIGIL_DYNAMODB_ENDPOINT    DynamoDB endpoint override, e.g. http://127.0.0.1:8000",
+                "  VIGIL_TABLE_PREFIX         prefix of Vigil's table names (default " + Tables.DEFAULT_PREFIX + ")",
+                "  VIGIL_INITIAL_POSITION     TRIM_HORIZON (default) or LATEST, for shards without checkpoint",
+                "  VIGIL_POLL_INTERVAL_MS     time between GetRecords calls per shard, >= 200 (default 200)",
+                "  VIGIL_MAX_RECORDS          records per GetRecords call, 1..10000 (default 1000)",
+                "  VIGIL_FAILOVER_MS          KCL lease failover time (default 10000)",
+                "  VIGIL_WORKER_ID            KCL worker id (default: random)",
+                "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
+                "Credentials come from the AWS default provider chain (environment, profile, container role).");
+    }
+
+    private static String randomWorkerId() {
+        return "vigil-" + UUID.randomUUID();
+    }
+
+    private static URI uri(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(v);
+            require(uri.getScheme() != null && uri.getHost() != null, name + " must be a URL like http://host:port");
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a valid URL: " + v, e);
+        }
+    }
+
+    private static long number(Map<String, String> env, String name, long defaultValue) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'", e);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

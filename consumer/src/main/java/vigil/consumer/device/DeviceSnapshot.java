@@ -1,0 +1,24 @@
+package vigil.consumer.device;
+
+import vigil.telemetry.DeviceType;
+import vigil.telemetry.TelemetryRecord;
+
+/**
+ * Immutable derived state of one device, as handed to the state writer.
+ *
+ * @param newest            the newest applied record (greatest ts)
+ * @param lastSeq           the highest accepted sequence number
+ * @param lastArrivalMillis Kinesis arrival of the latest accepted record, epoch millis
+ * @param snapshotMillis    consumer wall clock when the snapshot was taken, epoch millis
+ */
+public record DeviceSnapshot(
+        String deviceId,
+        DeviceType deviceType,
+        TelemetryRecord newest,
+        long lastSeq,
+        long lastArrivalMillis,
+        long accepted,
+        long duplicates,
+        long late,
+        long rejected,
+        long snapshotMillis) {}

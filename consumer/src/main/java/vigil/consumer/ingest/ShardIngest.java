@@ -1,0 +1,154 @@
+package vigil.consumer.ingest;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vigil.consumer.device.DeviceLedger;
+import vigil.consumer.device.DeviceSnapshot;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.state.PendingEffects;
+import vigil.consumer.state.QuarantinedRecord;
+import vigil.telemetry.DecodeResult;
+import vigil.telemetry.RejectReason;
+import vigil.telemetry.TelemetryDecoder;
+import vigil.telemetry.TelemetryRecord;
+
+/**
+ * Handles the records of one shard, one at a time: decode, reject into the quarantine, detect device-type changes,
+ * duplicates and late records, and keep each device's ledger. Collects the effects that must be durable before a
+ * checkpoint; {@link #drainEffects} hands them over.
+ *
+ * <p>One record's failure never affects the others: every record is handled inside its own catch, and a record
+ * that fails by a bug is quarantined as {@code PROCESSING_ERROR} rather than lost or allowed to abort the batch
+ * (KCL skips a whole batch when {@code processRecords} throws).
+ *
+ * <p><b>Threading contract.</b> Single logical writer: the owning shard processor, whose calls KCL serialises
+ * (successive calls may run on different threads, with happens-before between them). Not safe for concurrent use.
+ */
+public final class ShardIngest {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardIngest.class);
+
+    private final String shardId;
+    private final Clock clock;
+    private final ConsumerMeters meters;
+    private final TelemetryDecoder decoder = new TelemetryDecoder();
+    private final Map<String, DeviceLedger> ledgers = new HashMap<>();
+    private final List<QuarantinedRecord> quarantined = new ArrayList<>();
+    private final byte[] scratch = new byte[TelemetryDecoder.MAX_RECORD_BYTES];
+    private final Map<Class<?>, Boolean> loggedErrors = new HashMap<>(); // log each distinct bug once
+
+    public ShardIngest(String shardId, Clock clock, ConsumerMeters meters) {
+        this.shardId = shardId;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /**
+     * Handles one user record. Never throws for anything the record contains.
+     *
+     * @param data          the record's bytes (position to limit); not modified
+     * @param arrivalMillis Kinesis approximate arrival time, epoch millis
+     */
+    public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
+        meters.recordIn();
+        try {
+            DecodeResult result = decode(data);
+            if (result instanceof DecodeResult.Rejected rejected) {
+                reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected);
+            } else if (result instanceof DecodeResult.Decoded decoded) {
+                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
+            }
+        } catch (RuntimeException e) {
+            meters.processingError();
+            if (loggedErrors.putIfAbsent(e.getClass(), Boolean.TRUE) == null) {
+                // Stack trace of our own code only; exception messages are not trusted to be payload-free.
+                LOG.error("shard {}: record {}:{} failed by a bug ({}); quarantined. Further ones counted only.",
+                        shardId, sequenceNumber, subSequenceNumber, e.getClass().getName());
+            }
+            quarantined.add(new QuarantinedRecord(shardId, sequenceNumber, subSequenceNumber, arrivalMillis, null,
+                    e.getClass().getSimpleName(), null, null, copy(data)));
+        }
+    }
+
+    private DecodeResult decode(ByteBuffer data) {
+        int length = data.remaining();
+        long nowMillis = clock.millis();
+        if (data.hasArray()) {
+            return decoder.decode(data.array(), data.arrayOffset() + data.position(), length, nowMillis);
+        }
+        if (length > scratch.length) {
+            return decoder.decode(copy(data), nowMillis); // rejected as TOO_LARGE before parsing
+        }
+        data.duplicate().get(scratch, 0, length);
+        return decoder.decode(scratch, 0, length, nowMillis);
+    }
+
+    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
+        DeviceLedger ledger = ledgers.computeIfAbsent(record.deviceId(), DeviceLedger::new);
+        if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
+            reject(data, seqNo, subSeq, arrivalMillis,
+                    new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
+            return;
+        }
+        switch (ledger.offer(record, arrivalMillis)) {
+            case APPLIED -> meters.accepted();
+            case LATE -> {
+                meters.accepted();
+                meters.late();
+            }
+            case DUPLICATE -> meters.duplicate();
+        }
+    }
+
+    private void reject(
+            ByteBuffer data, String seqNo, long subSeq, long arrivalMillis, DecodeResult.Rejected rejected) {
+        meters.rejected(rejected.reason());
+        if (rejected.deviceId() != null) {
+            ledgers.computeIfAbsent(rejected.deviceId(), DeviceLedger::new).countRejected();
+        }
+        quarantined.add(new QuarantinedRecord(shardId, seqNo, subSeq, arrivalMillis, rejected.reason(), null,
+                rejected.deviceId(), rejected.field(), copy(data)));
+    }
+
+    private static byte[] copy(ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return bytes;
+    }
+
+    /** The effects collected since the last call: snapshots of changed devices and quarantined records. */
+    public PendingEffects drainEffects() {
+        long nowMillis = clock.millis();
+        List<DeviceSnapshot> states = new ArrayList<>();
+        for (DeviceLedger ledger : ledgers.values()) {
+            if (ledger.isDirty()) {
+                DeviceSnapshot snapshot = ledger.takeSnapshot(nowMillis);
+                if (snapshot != null) {
+                    states.add(snapshot);
+                }
+            }
+        }
+        PendingEffects effects = new PendingEffects(states, quarantined);
+        quarantined.clear();
+        return effects;
+    }
+
+    /** Forgets every device and pending effect (the lease was lost: another worker owns the shard now). */
+    public void reset() {
+        ledgers.clear();
+        quarantined.clear();
+    }
+
+    public int deviceCount() {
+        return ledgers.size();
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+}

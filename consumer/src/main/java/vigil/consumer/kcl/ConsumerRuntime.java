@@ -1,0 +1,105 @@
+package vigil.consumer.kcl;
+
+import java.time.Clock;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+import vigil.consumer.ConsumerConfig;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.state.EffectsWriter;
+
+/**
+ * One KCL worker: a {@link Scheduler} with polling retrieval and a {@link ShardProcessor} per leased shard, run on
+ * its own thread. Scale-out is KCL's: start more of these (more processes) and KCL balances the leases.
+ */
+public final class ConsumerRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 60;
+
+    private final Scheduler scheduler;
+    private final Thread thread;
+
+    private ConsumerRuntime(Scheduler scheduler) {
+        this.scheduler = scheduler;
+        this.thread = new Thread(scheduler, "kcl-scheduler");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Builds and starts the worker.
+     *
+     * @param cloudWatch required by KCL's builder even though metrics go to a {@link NullMetricsFactory}: KCL's own
+     *     CloudWatch metrics are off; Vigil's metrics are Micrometer's
+     */
+    public static ConsumerRuntime start(
+            ConsumerConfig config,
+            KinesisAsyncClient kinesis,
+            DynamoDbAsyncClient dynamo,
+            CloudWatchAsyncClient cloudWatch,
+            EffectsWriter writer,
+            ConsumerMeters meters,
+            Clock clock) {
+        InitialPositionInStreamExtended position = InitialPositionInStreamExtended.newInitialPosition(
+                InitialPositionInStream.valueOf(config.initialPosition()));
+        ConfigsBuilder configs = new ConfigsBuilder(
+                new SingleStreamTracker(config.streamName(), position),
+                config.applicationName(),
+                kinesis,
+                dynamo,
+                cloudWatch,
+                config.workerId(),
+                new ShardProcessorFactory(clock, meters, writer));
+        PollingConfig polling = new PollingConfig(config.streamName(), kinesis)
+                .idleTimeBetweenReadsInMillis(config.pollInterval().toMillis())
+                .maxRecords(config.maxRecordsPerPoll());
+        LeaseManagementConfig leases = configs.leaseManagementConfig()
+                .failoverTimeMillis(config.failoverTime().toMillis())
+                .shardSyncIntervalMillis(Math.max(10_000, config.failoverTime().toMillis()));
+        // Worker-utilization metrics need CloudWatch-like reporting we do not use; lease balancing still works.
+        leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
+        Scheduler scheduler = new Scheduler(
+                configs.checkpointConfig(),
+                configs.coordinatorConfig().shardConsumerDispatchPollIntervalMillis(200),
+                leases,
+                configs.lifecycleConfig(),
+                configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+                // Empty batches too: time-based rules (DEVICE_OFFLINE) must run while a shard is quiet.
+                configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
+                configs.retrievalConfig().retrievalSpecificConfig(polling));
+        ConsumerRuntime runtime = new ConsumerRuntime(scheduler);
+        runtime.thread.start();
+        LOG.info("KCL worker {} started on stream {} (application {})", config.workerId(), config.streamName(),
+                config.applicationName());
+        return runtime;
+    }
+
+    /** Graceful shutdown: processors checkpoint what is durable and give up their leases. */
+    @Override
+    public void close() {
+        try {
+            Future<Boolean> done = scheduler.startGracefulShutdown();
+            if (!done.get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("graceful shutdown did not complete; shutting down");
+                scheduler.shutdown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            scheduler.shutdown();
+        } catch (Exception e) { // ExecutionException, TimeoutException: fall back to a hard stop
+            LOG.warn("graceful shutdown failed ({}); shutting down", e.toString());
+            scheduler.shutdown();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package vigil.consumer.kcl;
+
+import java.time.Clock;
+import software.amazon.kinesis.processor.ShardRecordProcessor;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.state.EffectsWriter;
+
+/** Creates one {@link ShardProcessor} per shard lease, sharing the worker's writer, meters and clock. */
+public final class ShardProcessorFactory implements ShardRecordProcessorFactory {
+    private final Clock clock;
+    private final ConsumerMeters meters;
+    private final EffectsWriter writer;
+
+    public ShardProcessorFactory(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
+        this.clock = clock;
+        this.meters = meters;
+        this.writer = writer;
+    }
+
+    @Override
+    public ShardRecordProcessor shardRecordProcessor() {
+        return new ShardProcessor(clock, meters, writer);
+    }
+}

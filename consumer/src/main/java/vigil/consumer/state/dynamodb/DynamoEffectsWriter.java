@@ -1,0 +1,157 @@
+package vigil.consumer.state.dynamodb;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import vigil.consumer.device.DeviceSnapshot;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.state.EffectsNotDurableException;
+import vigil.consumer.state.EffectsWriter;
+import vigil.consumer.state.PendingEffects;
+import vigil.consumer.state.QuarantinedRecord;
+import vigil.schema.DeviceStateAttributes;
+import vigil.schema.Tables;
+
+/**
+ * Writes a batch's effects to DynamoDB and returns only when every one is durable.
+ *
+ * <ul>
+ *   <li>Device state: a PutItem per device, conditional on the stored {@code lastSeq} not being greater, so that
+ *       a replay after failover can never move a device's state backwards. A failed condition means the stored
+ *       state is already as new or newer: success.
+ *   <li>Quarantine: a PutItem per record keyed by shard and sequence number: a replay rewrites the same item.
+ * </ul>
+ *
+ * Failed writes (throttling, timeouts, service errors) are retried with exponential backoff and full jitter, for as
+ * long as it takes: a write that keeps failing stops checkpointing, never drops data. Only an interrupt ends the
+ * retries, with {@link EffectsNotDurableException}.
+ *
+ * <p><b>Threading contract.</b> Stateless apart from thread-safe collaborators: one instance may serve every shard
+ * processor of the worker concurrently.
+ */
+public final class DynamoEffectsWriter implements EffectsWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoEffectsWriter.class);
+    private static final int MAX_IN_FLIGHT = 48; // below the SDK's default of 50 pooled connections
+    private static final long BASE_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final String STATE_CONDITION =
+            "attribute_not_exists(" + DeviceStateAttributes.DEVICE_ID + ") OR "
+                    + DeviceStateAttributes.LAST_SEQ + " <= :seq";
+
+    private final DynamoDbAsyncClient dynamo;
+    private final String deviceStateTable;
+    private final String quarantineTable;
+    private final Duration quarantineTtl;
+    private final ConsumerMeters meters;
+
+    public DynamoEffectsWriter(
+            DynamoDbAsyncClient dynamo, String tablePrefix, Duration quarantineTtl, ConsumerMeters meters) {
+        this.dynamo = dynamo;
+        this.deviceStateTable = Tables.DEVICE_STATE.nameWith(tablePrefix);
+        this.quarantineTable = Tables.QUARANTINE.nameWith(tablePrefix);
+        this.quarantineTtl = quarantineTtl;
+        this.meters = meters;
+    }
+
+    @Override
+    public void writeDurably(PendingEffects effects) throws EffectsNotDurableException {
+        List<Supplier<CompletableFuture<?>>> writes = new ArrayList<>();
+        for (QuarantinedRecord q : effects.quarantined()) {
+            Map<String, AttributeValue> item = QuarantineItems.toItem(q, quarantineTtl);
+            writes.add(() -> dynamo.putItem(PutItemRequest.builder().tableName(quarantineTable).item(item).build()));
+        }
+        for (DeviceSnapshot s : effects.deviceStates()) {
+            PutItemRequest request = PutItemRequest.builder()
+                    .tableName(deviceStateTable)
+                    .item(DeviceStateItems.toItem(s))
+                    .conditionExpression(STATE_CONDITION)
+                    .expressionAttributeValues(Map.of(":seq", DeviceStateItems.number(s.lastSeq())))
+                    .build();
+            writes.add(() -> dynamo.putItem(request)
+                    .exceptionally(e -> {
+                        if (unwrap(e) instanceof ConditionalCheckFailedException) {
+                            return null; // stored state is as new or newer: nothing to do
+                        }
+                        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                    }));
+        }
+        writeAll(writes);
+        meters.quarantineWritten(effects.quarantined().size());
+        meters.stateWritten(effects.deviceStates().size());
+    }
+
+    private void writeAll(List<Supplier<CompletableFuture<?>>> writes) throws EffectsNotDurableException {
+        List<Supplier<CompletableFuture<?>>> pending = writes;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt > 0) {
+                backoff(attempt);
+            }
+            List<Supplier<CompletableFuture<?>>> failed = new ArrayList<>();
+            Throwable lastError = null;
+            for (int from = 0; from < pending.size(); from += MAX_IN_FLIGHT) {
+                List<Supplier<CompletableFuture<?>>> chunk =
+                        pending.subList(from, Math.min(pending.size(), from + MAX_IN_FLIGHT));
+                List<CompletableFuture<?>> futures = new ArrayList<>(chunk.size());
+                for (Supplier<CompletableFuture<?>> write : chunk) {
+                    futures.add(write.get());
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    try {
+                        futures.get(i).join();
+                    } catch (CompletionException e) {
+                        failed.add(chunk.get(i));
+                        lastError = unwrap(e);
+                    }
+                }
+            }
+            if (!failed.isEmpty()) {
+                for (int i = 0; i < failed.size(); i++) {
+                    meters.writeRetried();
+                }
+                if (attempt == 0 || Integer.bitCount(attempt) == 1) { // log at attempts 1, 2, 4, 8, ...
+                    LOG.warn("{} of {} DynamoDB writes failed (attempt {}): {}; retrying, not checkpointing",
+                            failed.size(), pending.size(), attempt + 1, describe(lastError));
+                }
+            }
+            pending = failed;
+        }
+    }
+
+    private static void backoff(int attempt) throws EffectsNotDurableException {
+        long capMillis = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt, 20));
+        long sleepMillis = ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1); // jitter
+        try {
+            Thread.sleep(sleepMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EffectsNotDurableException("interrupted while retrying DynamoDB writes", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** Class and AWS error code only: messages are not trusted to be free of item contents. */
+    private static String describe(Throwable e) {
+        if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException ase) {
+            return e.getClass().getSimpleName() + " (" + ase.awsErrorDetails().errorCode() + ", HTTP "
+                    + ase.statusCode() + ")";
+        }
+        return e == null ? "unknown" : e.getClass().getSimpleName();
+    }
+}

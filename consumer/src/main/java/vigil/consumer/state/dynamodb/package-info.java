@@ -1,0 +1,2 @@
+/** DynamoDB implementation of the durable effects writer. */
+package vigil.consumer.state.dynamodb;
