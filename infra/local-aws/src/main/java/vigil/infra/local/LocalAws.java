@@ -65,6 +65,9 @@ public final class LocalAws implements AutoCloseable {
             for (TableSpec table : Tables.all()) {
                 ResourceCreator.createTable(dynamoClient, table, config.tablePrefix());
             }
+            for (String application : config.kclApplications()) {
+                ResourceCreator.createKclLeaseTable(dynamoClient, application);
+            }
             if (config.startKinesis()) {
                 kinesalite = KinesaliteProcess.start(
                         config.kinesaliteHome(), config.kinesisPort(), config.startTimeout());
