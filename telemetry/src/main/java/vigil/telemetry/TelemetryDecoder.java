@@ -16,8 +16,11 @@ import static vigil.telemetry.WireFields.TS;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Strict decoder of telemetry-v1 payloads (telemetry-v1.md). Accepts exactly what the spec allows and rejects
@@ -28,6 +31,9 @@ import java.util.List;
  * <p>Parsing uses Jackson's streaming parser directly over the payload bytes: no data binding, no intermediate
  * {@code String} of the payload. Known fields are collected into scratch slots during one pass; validation then
  * walks the slots in the spec's check order, so that a record with several problems gets the first reason.
+ *
+ * <p>Where the spec leaves room for more than one reading, the reading chosen is written next to the code and
+ * in docs/decoder.md ("Ambiguities").
  *
  * <p><b>Threading contract.</b> Not thread-safe: an instance owns mutable scratch slots. Use one instance per
  * writer (one per shard processor), called serially; calls may come from different threads as long as each
@@ -41,7 +47,25 @@ public final class TelemetryDecoder {
     /** telemetry-v1.md, NOT_JSON: nesting deeper than 8 levels. The top-level object is level 1. */
     static final int MAX_DEPTH = 8;
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /*
+     * Jackson's defaults are lenient in three places where telemetry-v1 is not, so the factory is built explicitly:
+     * - CHARSET_DETECTION off: by default Jackson sniffs UTF-16/UTF-32 from zero bytes and skips a UTF-8 byte order
+     *   mark. "{\0\"\0..." (UTF-16LE) is valid UTF-8 byte by byte, and would otherwise be decoded as JSON. With
+     *   detection off every payload is read as UTF-8, so NUL bytes and a BOM are syntax errors (NOT_JSON).
+     * - maxNumberLength raised to the record size: the default (1000 chars) would turn a 1001-digit integer into a
+     *   parser exception, i.e. NOT_JSON, while the spec says "an integer beyond 64 bits" is OUT_OF_RANGE.
+     * - FAIL_ON_SYMBOL_HASH_OVERFLOW off: with it on, many colliding field names make the parser throw an
+     *   IllegalStateException, which is not an IOException and would escape decode(). Input is capped at 16 KiB,
+     *   so the cost of a degraded symbol table is bounded.
+     * Every JsonReadFeature stays at its strict default (no comments, NaN, single quotes, leading zeros, ...).
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CHARSET_DETECTION)
+            .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(MAX_RECORD_BYTES)
+                    .build())
+            .build();
 
     /* Scratch slots, indexed by WireFields slot. Writer-private; reset at the start of each decode. */
     private final Kind[] kinds = new Kind[WireFields.SLOT_COUNT];
@@ -49,6 +73,8 @@ public final class TelemetryDecoder {
     private final long[] longs = new long[WireFields.SLOT_COUNT];
     private final double[] doubles = new double[WireFields.SLOT_COUNT];
     private final String[] strings = new String[WireFields.SLOT_COUNT];
+    /* true when a decimal metric rounded to exactly one of its bounds but its exact value lies beyond it. */
+    private final boolean[] beyondBound = new boolean[WireFields.SLOT_COUNT];
 
     /** What the parser saw in a slot. */
     private enum Kind {
@@ -85,6 +111,7 @@ public final class TelemetryDecoder {
      * @return the decoded record, or the rejection with the first failing check's reason
      */
     public DecodeResult decode(byte[] payload, int offset, int length, long nowMillis) {
+        Objects.checkFromIndexSize(offset, length, payload.length);
         if (length > MAX_RECORD_BYTES) {
             return new DecodeResult.Rejected(RejectReason.TOO_LARGE, null, null);
         }
@@ -106,6 +133,7 @@ public final class TelemetryDecoder {
             kinds[i] = Kind.ABSENT;
             counts[i] = 0;
             strings[i] = null;
+            beyondBound[i] = false;
         }
     }
 
@@ -184,6 +212,7 @@ public final class TelemetryDecoder {
                 kind = Kind.DECIMAL;
                 if (first) {
                     doubles[slot] = p.getDoubleValue();
+                    beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
                 }
             }
             case VALUE_TRUE, VALUE_FALSE -> {
@@ -202,6 +231,20 @@ public final class TelemetryDecoder {
         if (first) {
             kinds[slot] = kind;
         }
+    }
+
+    /**
+     * Range checks compare the double nearest to the decimal. Rounding is monotonic and every bound in the spec is
+     * exactly representable, so the double is inside (outside) the range exactly when the decimal is, except when
+     * the double equals a bound: "1200.0000000000000001" rounds to 1200.0. Only then is the exact value compared.
+     */
+    private static boolean isBeyondBound(JsonParser p, int slot, double rounded) throws IOException {
+        FieldSpec f = WireFields.metricAt(slot);
+        if (f == null || f.kind() != FieldSpec.Kind.NUMBER || (rounded != f.min() && rounded != f.max())) {
+            return false;
+        }
+        BigDecimal exact = p.getDecimalValue();
+        return exact.compareTo(BigDecimal.valueOf(f.min())) < 0 || exact.compareTo(BigDecimal.valueOf(f.max())) > 0;
     }
 
     /** Skips a value at {@code level} (the level of the object holding it), enforcing the depth limit. */
@@ -236,21 +279,10 @@ public final class TelemetryDecoder {
     private DecodeResult validate(long nowMillis) {
         String deviceId = readableDeviceId();
         DeviceType type = kinds[DEVICE_TYPE] == Kind.STRING ? DeviceType.fromWireName(strings[DEVICE_TYPE]) : null;
-
-        // DUPLICATE_FIELD: envelope fields, then the metrics of the record's own type (others are unknown).
-        for (int slot = 0; slot < WireFields.ENVELOPE_SLOTS; slot++) {
-            if (counts[slot] > 1) {
-                return reject(RejectReason.DUPLICATE_FIELD, deviceId, slot);
-            }
+        DecodeResult duplicate = duplicate(deviceId, type);
+        if (duplicate != null) {
+            return duplicate;
         }
-        if (type != null) {
-            for (FieldSpec f : WireFields.metricsOf(type)) {
-                if (counts[f.slot()] > 1) {
-                    return new DecodeResult.Rejected(RejectReason.DUPLICATE_FIELD, deviceId, "m." + f.name());
-                }
-            }
-        }
-
         RejectReason r;
         if ((r = presentAs(SCHEMA, Kind.STRING)) != null) {
             return reject(r, deviceId, SCHEMA);
@@ -273,7 +305,7 @@ public final class TelemetryDecoder {
         if ((r = integer(SEQ, true, 0, WireFields.SEQ_LIMIT_EXCLUSIVE - 1)) != null) {
             return reject(r, deviceId, SEQ);
         }
-        if ((r = integer(TS, true, 0, Long.MAX_VALUE)) != null) {
+        if ((r = integer(TS, true, 0, Long.MAX_VALUE)) != null) { // telemetry-v1: ts must be >= 0
             return reject(r, deviceId, TS);
         }
         if ((r = presentAs(M, Kind.OBJECT)) != null) {
@@ -306,10 +338,35 @@ public final class TelemetryDecoder {
         if (state == null) {
             return new DecodeResult.Rejected(RejectReason.OUT_OF_RANGE, deviceId, "m.state");
         }
-        if (longs[TS] > nowMillis + MAX_FUTURE_SKEW_MILLIS) {
+        // "more than 300 s ahead": now + 300 000 ms exactly is accepted. Saturating add: no overflow near MAX_VALUE.
+        long latestAcceptedMillis = nowMillis > Long.MAX_VALUE - MAX_FUTURE_SKEW_MILLIS
+                ? Long.MAX_VALUE
+                : nowMillis + MAX_FUTURE_SKEW_MILLIS;
+        if (longs[TS] > latestAcceptedMillis) {
             return reject(RejectReason.FUTURE_TIMESTAMP, deviceId, TS);
         }
         return new DecodeResult.Decoded(build(deviceId, type));
+    }
+
+    /**
+     * DUPLICATE_FIELD: envelope fields in table order, then metrics. A metric of the other device type is unknown
+     * (ignored, even when repeated). Ambiguity: when deviceType does not name a known type there is no "other"
+     * type, so every metric name of either table counts as known; reading it that way keeps a repeated known name
+     * from slipping through just because deviceType is also broken (see docs/decoder.md).
+     */
+    private DecodeResult duplicate(String deviceId, DeviceType type) {
+        for (int slot = 0; slot < WireFields.ENVELOPE_SLOTS; slot++) {
+            if (counts[slot] > 1) {
+                return reject(RejectReason.DUPLICATE_FIELD, deviceId, slot);
+            }
+        }
+        List<FieldSpec> known = type == null ? WireFields.ALL_METRICS : WireFields.metricsOf(type);
+        for (FieldSpec f : known) {
+            if (counts[f.slot()] > 1) {
+                return new DecodeResult.Rejected(RejectReason.DUPLICATE_FIELD, deviceId, "m." + f.name());
+            }
+        }
+        return null;
     }
 
     private static DecodeResult reject(RejectReason reason, String deviceId, int slot) {
@@ -342,7 +399,11 @@ public final class TelemetryDecoder {
         return k == expected ? null : RejectReason.WRONG_TYPE;
     }
 
-    private RejectReason integer(int slot, boolean required, double min, double max) {
+    /**
+     * A JSON integer: no fraction, no exponent ("1.0" and "1e3" are WRONG_TYPE, as the spec says for seq, ts and
+     * settingsVersion). An integer beyond 64 bits is OUT_OF_RANGE.
+     */
+    private RejectReason integer(int slot, boolean required, long min, long max) {
         Kind k = kinds[slot];
         if (k == Kind.ABSENT || k == Kind.NULL) {
             if (!required) {
@@ -368,6 +429,7 @@ public final class TelemetryDecoder {
         if (k != Kind.STRING) {
             return RejectReason.WRONG_TYPE;
         }
+        // "lengths in characters": Unicode code points, so a character outside the BMP counts once.
         String s = strings[slot];
         return s.codePointCount(0, s.length()) > maxChars ? RejectReason.OUT_OF_RANGE : null;
     }
@@ -405,6 +467,9 @@ public final class TelemetryDecoder {
                     v = longs[slot];
                     doubles[slot] = v;
                 } else if (k == Kind.DECIMAL) {
+                    if (beyondBound[slot]) {
+                        return RejectReason.OUT_OF_RANGE;
+                    }
                     v = doubles[slot];
                 } else if (k == Kind.BIG_INTEGER) {
                     return RejectReason.OUT_OF_RANGE;

@@ -1,5 +1,6 @@
 package vigil.telemetry;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +25,15 @@ final class WireFields {
     static final int ENVELOPE_SLOTS = 11;
 
     /** {@code seq} is below 2^53 so that it survives a round trip through a JSON double. */
-    static final double SEQ_LIMIT_EXCLUSIVE = 9007199254740992.0; // 2^53
+    static final long SEQ_LIMIT_EXCLUSIVE = 1L << 53;
 
     // Metric slots: "state" is shared; the rest are per device type.
     static final int STATE = ENVELOPE_SLOTS;
 
     static final List<FieldSpec> PUMP_METRICS;
     static final List<FieldSpec> DIALYSIS_METRICS;
+    /** Pump metrics, then the dialysis metrics the pump table does not have ({@code state} once). */
+    static final List<FieldSpec> ALL_METRICS;
     static final int SLOT_COUNT;
 
     private static final Map<String, Integer> ENVELOPE_SLOT_BY_NAME = Map.ofEntries(
@@ -47,6 +50,8 @@ final class WireFields {
             Map.entry("settingsVersion", SETTINGS_VERSION));
 
     private static final Map<String, Integer> METRIC_SLOT_BY_NAME;
+    /** Metric spec by slot; {@code null} for envelope slots. {@code state} maps to the pump's (same shape). */
+    private static final FieldSpec[] METRIC_BY_SLOT;
 
     static {
         int slot = STATE + 1;
@@ -83,6 +88,9 @@ final class WireFields {
                 FieldSpec.number("operatingHours", slot++, false, 0, 1000000),
                 FieldSpec.bool("bloodLeak", slot++, false));
         SLOT_COUNT = slot;
+        List<FieldSpec> all = new ArrayList<>(PUMP_METRICS);
+        all.addAll(DIALYSIS_METRICS.subList(1, DIALYSIS_METRICS.size()));
+        ALL_METRICS = List.copyOf(all);
         Map<String, Integer> metrics = new HashMap<>();
         for (FieldSpec f : PUMP_METRICS) {
             metrics.put(f.name(), f.slot());
@@ -91,6 +99,13 @@ final class WireFields {
             metrics.put(f.name(), f.slot());
         }
         METRIC_SLOT_BY_NAME = Map.copyOf(metrics);
+        METRIC_BY_SLOT = new FieldSpec[SLOT_COUNT];
+        for (FieldSpec f : DIALYSIS_METRICS) {
+            METRIC_BY_SLOT[f.slot()] = f;
+        }
+        for (FieldSpec f : PUMP_METRICS) {
+            METRIC_BY_SLOT[f.slot()] = f;
+        }
     }
 
     private WireFields() {}
@@ -105,6 +120,11 @@ final class WireFields {
     static int metricSlot(String name) {
         Integer slot = METRIC_SLOT_BY_NAME.get(name);
         return slot == null ? -1 : slot;
+    }
+
+    /** The metric spec that owns {@code slot}, or {@code null} for an envelope slot. */
+    static FieldSpec metricAt(int slot) {
+        return METRIC_BY_SLOT[slot];
     }
 
     static List<FieldSpec> metricsOf(DeviceType type) {
