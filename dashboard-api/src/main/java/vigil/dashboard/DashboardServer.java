@@ -1,6 +1,10 @@
 package vigil.dashboard;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -8,7 +12,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -90,9 +98,25 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
+    /**
+     * JSON for every answer: {@code Instant}s as ISO-8601 UTC with exactly three fraction digits
+     * ({@code 2026-11-22T08:03:11.120Z}, api-v1.md), decimals without exponent, nulls written (figures that are not
+     * evaluable are {@code null}, not absent).
+     */
     static ObjectMapper objectMapper() {
+        DateTimeFormatter millis = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+        SimpleModule times = new SimpleModule("vigil-times");
+        times.addSerializer(Instant.class, new StdSerializer<Instant>(Instant.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+                gen.writeString(millis.format(value));
+            }
+        });
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(times)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .build();

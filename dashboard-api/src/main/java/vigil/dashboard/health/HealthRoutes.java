@@ -32,7 +32,7 @@ public final class HealthRoutes {
     private final DynamoDbClient dynamo;
     private final List<String> tableNames;
     private final Clock clock;
-    private volatile Result last = new Result(false, Long.MIN_VALUE);
+    private volatile Result last; // null until the first probe
 
     public HealthRoutes(DynamoDbClient dynamo, String tablePrefix, List<TableSpec> tables, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
@@ -47,7 +47,9 @@ public final class HealthRoutes {
     private void health(Context ctx) {
         Result result = last;
         long nowMillis = clock.millis();
-        if (nowMillis - result.checkedAtMillis() >= CACHE_MILLIS || nowMillis < result.checkedAtMillis()) {
+        if (result == null
+                || nowMillis - result.checkedAtMillis() >= CACHE_MILLIS
+                || nowMillis < result.checkedAtMillis()) {
             result = new Result(probe(), nowMillis);
             last = result;
         }
