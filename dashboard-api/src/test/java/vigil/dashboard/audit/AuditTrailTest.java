@@ -2,6 +2,8 @@ package vigil.dashboard.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -10,9 +12,18 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import vigil.dashboard.DashboardServer;
 import vigil.dashboard.TestApi;
 import vigil.dashboard.auth.TokenSpec;
+import vigil.schema.Tables;
 
 /** api-v1.md "Audit log": device reads and denials are appended to the audit table. */
 class AuditTrailTest {
@@ -100,6 +111,39 @@ class AuditTrailTest {
             assertThat(e).doesNotContainKey("deviceId");
         });
         assertThat(entries).extracting(e -> e.get("outcome").n()).containsExactlyInAnyOrder("200", "400");
+    }
+
+    @Test
+    void shouldAnswer503InsteadOfServingADeviceWhenTheAuditLogIsUnavailable() {
+        // A deployment whose device-state table exists but whose audit table does not.
+        String prefix = "noaudit-";
+        api.dynamo().createTable(CreateTableRequest.builder()
+                .tableName(Tables.DEVICE_STATE.nameWith(prefix))
+                .keySchema(KeySchemaElement.builder().attributeName("deviceId").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder()
+                        .attributeName("deviceId")
+                        .attributeType(ScalarAttributeType.S)
+                        .build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .build());
+        api.dynamo().putItem(PutItemRequest.builder()
+                .tableName(Tables.DEVICE_STATE.nameWith(prefix))
+                .item(Map.of("deviceId", AttributeValue.fromS("PUMP-0042"),
+                        "careUnit", AttributeValue.fromS("ICU-4A"),
+                        "lastArrivalMillis", AttributeValue.fromN("1")))
+                .build());
+
+        try (DashboardServer server =
+                DashboardServer.start(TestApi.config(api.aws).withTablePrefix(prefix), api.dynamo())) {
+            TestApi.Reply reply = api.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/api/v1/devices/PUMP-0042"))
+                    .header("Authorization", "Bearer " + api.token(TokenSpec.deviceAdmin("biomed-noaudit")))
+                    .build());
+
+            assertThat(reply.status).isEqualTo(503);
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(reply.body).doesNotContain("ICU-4A").doesNotContain("PUMP-0042");
+        }
     }
 
     @Test
