@@ -32,6 +32,17 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void shouldAnswerUnsupportedMethodsLikeUnknownPathsWith404Problem() {
+        TestApi.Reply reply = api.send(HttpRequest.newBuilder(api.uri("/api/v1/devices"))
+                .header("Authorization", "Bearer " + api.token(TokenSpec.deviceAdmin("biomed-delete")))
+                .DELETE()
+                .build());
+
+        assertThat(reply.status).isEqualTo(404);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void shouldRefuseOversizeBodiesWith413Problem() {
         byte[] body = new byte[(int) DashboardServer.MAX_REQUEST_BYTES + 1];
         TestApi.Reply reply = api.send(HttpRequest.newBuilder(api.uri("/api/v1/devices"))
