@@ -1,0 +1,99 @@
+package vigil.dashboard;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/**
+ * Process entry point: reads the environment, builds the DynamoDB client, starts the {@link DashboardServer} and
+ * stops both on SIGTERM or Ctrl-C. Exit status 2 for bad configuration.
+ */
+public final class DashboardMain {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardMain.class);
+    /** Region used with an endpoint override when none is configured; local emulators accept any. */
+    private static final Region LOCAL_REGION = Region.US_EAST_1;
+
+    private DashboardMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            printUsage(System.out);
+            return;
+        }
+        if (args.length > 0) {
+            System.err.println("unknown arguments: " + String.join(" ", args) + " (configuration is by environment)");
+            printUsage(System.err);
+            System.exit(2);
+        }
+        DashboardConfig config;
+        try {
+            config = DashboardConfig.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("run with --help for every variable");
+            System.exit(2);
+            return;
+        }
+        DynamoDbClient dynamo = dynamoClient(config);
+        DashboardServer server;
+        try {
+            server = DashboardServer.start(config, dynamo);
+        } catch (RuntimeException e) {
+            dynamo.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping dashboard API");
+            server.close();
+            dynamo.close();
+            stopped.countDown();
+        }, "dashboard-shutdown"));
+        stopped.await();
+    }
+
+    static DynamoDbClient dynamoClient(DashboardConfig config) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10)));
+        if (config.dynamoDbEndpoint() != null) {
+            builder.endpointOverride(config.dynamoDbEndpoint());
+        }
+        if (config.region() != null) {
+            builder.region(Region.of(config.region()));
+        } else if (config.dynamoDbEndpoint() != null) {
+            builder.region(LOCAL_REGION);
+        }
+        // Credentials: the SDK default chain (environment, profile, container or instance role).
+        return builder.build();
+    }
+
+    static void printUsage(PrintStream out) {
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        vars.put(DashboardConfig.ENV_JWT_SECRET, "required. HS256 key for bearer tokens, at least 32 bytes"
+                + " (its UTF-8 bytes are the key). Example: export " + DashboardConfig.ENV_JWT_SECRET
+                + "=\"$(openssl rand -base64 48)\"");
+        vars.put(DashboardConfig.ENV_HOST, "interface to listen on (default " + DashboardConfig.DEFAULT_HOST
+                + ", loopback only; use 0.0.0.0 in a container)");
+        vars.put(DashboardConfig.ENV_PORT, "TCP port (default " + DashboardConfig.DEFAULT_PORT + "; 0 = any free port)");
+        vars.put(DashboardConfig.ENV_TABLE_PREFIX, "prefix of the DynamoDB table names (default vigil-)");
+        vars.put(DashboardConfig.ENV_DYNAMODB_ENDPOINT, "DynamoDB endpoint override, e.g. http://localhost:8000"
+                + " for a local emulator (default: the AWS endpoint of the region)");
+        vars.put(DashboardConfig.ENV_REGION, "AWS region (default: the SDK default region chain, e.g. AWS_REGION;"
+                + " us-east-1 when an endpoint override is set)");
+        out.println("usage: DashboardMain [--help]");
+        out.println("Serves the Vigil dashboard API (api-v1). Configuration is read from the environment:");
+        vars.forEach((name, text) -> out.printf("  %-24s %s%n", name, text));
+        out.println("AWS credentials come from the SDK default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
+                + " profile or role).");
+        out.println("Stops cleanly on SIGTERM or Ctrl-C.");
+    }
+}

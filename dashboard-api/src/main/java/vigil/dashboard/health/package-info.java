@@ -1,0 +1,2 @@
+/** The unauthenticated health probe: can the service reach the tables it needs. */
+package vigil.dashboard.health;
