@@ -1,0 +1,224 @@
+package vigil.sim;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The parsed command line of {@link SimMain}: what to simulate ({@link SimConfig}) plus where to send it.
+ *
+ * @param config              the simulation
+ * @param streamName          Kinesis stream
+ * @param kinesisEndpoint     endpoint override (e.g. a local emulator), or {@code null} for the region's endpoint
+ * @param region              AWS region name
+ * @param outFile             JSON-lines file to write instead of Kinesis, or {@code null}
+ * @param maxInFlightRequests concurrent PutRecords calls
+ * @param progressInterval    period of the progress line on stderr
+ * @param help                {@code --help} was given; nothing else is meaningful
+ */
+public record SimCommandLine(
+        SimConfig config,
+        String streamName,
+        URI kinesisEndpoint,
+        String region,
+        Path outFile,
+        int maxInFlightRequests,
+        Duration progressInterval,
+        boolean help) {
+
+    public static final String DEFAULT_STREAM = "vigil-telemetry";
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(60);
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
+
+    public static final String USAGE = String.join("\n",
+            "Usage: producer-sim [options]",
+            "Simulates infusion pumps and dialysis machines and sends telemetry-v1 records to Kinesis",
+            "(partition key = deviceId, per-device order kept) or to a JSON-lines file.",
+            "",
+            "Devices and data",
+            "  --pumps N              infusion pumps PUMP-0001.. (default 8)",
+            "  --dialysis N           dialysis machines DIAL-0001.. (default 4)",
+            "  --care-units A,B,C     care units the devices are spread over, round robin",
+            "                         (default ICU-4A,WARD-3B,DIALYSIS-2; '' for none)",
+            "  --collector-id ID      collectorId on every record (default SIM-EDGE-01)",
+            "  --seed S               seed of the device models; same seed, same data (default 1)",
+            "  --start-seq N          seq of each device's first record, to continue an earlier run (default 0)",
+            "",
+            "Rate and length (the run stops by itself at the first limit reached)",
+            "  --rate R               records per second over all devices (default 20)",
+            "  --interval D           alternative to --rate: each device sends every D; rate = devices / D",
+            "  --duration D           stop after D, e.g. 90s, 5m, 1h, 500ms, PT2M (default 60s unless --records)",
+            "  --records N            stop after N records (default: no count limit)",
+            "",
+            "Output",
+            "  --stream NAME          Kinesis stream (default vigil-telemetry)",
+            "  --kinesis-endpoint URL Kinesis endpoint, e.g. a local emulator on http://127.0.0.1:4567",
+            "                         (default: the region's AWS endpoint; loopback URLs use dummy credentials)",
+            "  --region R             AWS region (default us-east-1)",
+            "  --max-in-flight N      concurrent PutRecords calls, 1..64 (default 4)",
+            "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis",
+            "",
+            "Other",
+            "  --progress D           period of the progress line on stderr (default 5s)",
+            "  --help                 this text",
+            "",
+            "Ctrl-C stops generating, sends what is queued and exits. Exit status: 0 all records delivered,",
+            "1 some records could not be delivered, 2 bad options.",
+            "");
+
+    /** A bad command line; the message says which option and why. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses {@code args}; every option takes one value except {@code --help}. */
+    public static SimCommandLine parse(String... args) throws UsageException {
+        SimConfig defaults = SimConfig.defaults();
+        int pumps = defaults.pumps();
+        int dialysis = defaults.dialysisMachines();
+        Double rate = null;
+        Duration interval = null;
+        Duration duration = null;
+        long records = 0;
+        long seed = defaults.seed();
+        long startSeq = 0;
+        List<String> careUnits = defaults.careUnits();
+        String collectorId = defaults.collectorId();
+        String stream = DEFAULT_STREAM;
+        URI endpoint = null;
+        String region = DEFAULT_REGION;
+        Path out = null;
+        int maxInFlight = 4;
+        Duration progress = Duration.ofSeconds(5);
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                return new SimCommandLine(defaults, stream, null, region, null, maxInFlight, progress, true);
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(option.startsWith("--")
+                        ? option + " needs a value" : "unexpected argument '" + option + "'");
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--pumps" -> pumps = (int) longValue(option, value, 0, SimConfig.MAX_DEVICES);
+                case "--dialysis" -> dialysis = (int) longValue(option, value, 0, SimConfig.MAX_DEVICES);
+                case "--rate" -> rate = positiveDouble(option, value);
+                case "--interval" -> interval = duration(option, value);
+                case "--duration" -> duration = duration(option, value);
+                case "--records" -> records = longValue(option, value, 1, Long.MAX_VALUE);
+                case "--seed" -> seed = longValue(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                case "--start-seq" -> startSeq = longValue(option, value, 0, SimConfig.MAX_SEQ);
+                case "--care-units" -> careUnits = value.isBlank() ? List.of()
+                        : Arrays.stream(value.split(",", -1)).map(String::trim).toList();
+                case "--collector-id" -> collectorId = value;
+                case "--stream" -> stream = value;
+                case "--kinesis-endpoint" -> endpoint = endpoint(option, value);
+                case "--region" -> region = value;
+                case "--out" -> out = Path.of(value);
+                case "--max-in-flight" -> maxInFlight = (int) longValue(option, value, 1, 64);
+                case "--progress" -> progress = duration(option, value);
+                default -> throw new UsageException("unknown option '" + option + "'");
+            }
+        }
+        if (rate != null && interval != null) {
+            throw new UsageException("give --rate or --interval, not both");
+        }
+        if (pumps + dialysis < 1) {
+            throw new UsageException("need at least one device (--pumps, --dialysis)");
+        }
+        double recordsPerSecond = rate != null ? rate
+                : interval != null ? (pumps + dialysis) * 1e9 / interval.toNanos()
+                : defaults.recordsPerSecond();
+        if (duration == null && records == 0) {
+            duration = DEFAULT_DURATION;
+        }
+        if (stream.isBlank()) {
+            throw new UsageException("--stream must not be empty");
+        }
+        try {
+            SimConfig config = new SimConfig(pumps, dialysis, recordsPerSecond, duration, records, seed, careUnits,
+                    collectorId, startSeq, defaults.flushTimeout());
+            return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** {@code 90s}, {@code 5m}, {@code 1h}, {@code 500ms}, a bare number of seconds, or ISO-8601 {@code PT2M}. */
+    static Duration duration(String option, String value) throws UsageException {
+        Duration d;
+        Matcher m = SIMPLE_DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            double amount = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            double millis = switch (unit) {
+                case "ms" -> amount;
+                case "s" -> amount * 1_000;
+                case "m" -> amount * 60_000;
+                default -> amount * 3_600_000;
+            };
+            d = Duration.ofNanos((long) (millis * 1_000_000));
+        } else {
+            try {
+                d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new UsageException(option + ": '" + value + "' is not a duration (e.g. 500ms, 90s, 5m, 1h)");
+            }
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw new UsageException(option + " must be positive, was '" + value + "'");
+        }
+        return d;
+    }
+
+    private static long longValue(String option, String value, long min, long max) throws UsageException {
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": '" + value + "' is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new UsageException(option + " must be " + min + ".." + max + ", was " + n);
+        }
+        return n;
+    }
+
+    private static double positiveDouble(String option, String value) throws UsageException {
+        double d;
+        try {
+            d = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + ": '" + value + "' is not a number");
+        }
+        if (!(d > 0) || Double.isInfinite(d)) {
+            throw new UsageException(option + " must be a positive number, was '" + value + "'");
+        }
+        return d;
+    }
+
+    private static URI endpoint(String option, String value) throws UsageException {
+        try {
+            URI uri = URI.create(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": '" + value + "' is not an http(s) URL");
+        }
+    }
+}

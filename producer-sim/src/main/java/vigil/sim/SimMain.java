@@ -1,0 +1,172 @@
+package vigil.sim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
+import vigil.sim.publish.JsonLinesSink;
+import vigil.sim.publish.KinesisPublisher;
+import vigil.sim.publish.PublisherConfig;
+import vigil.sim.publish.RecordSink;
+import vigil.sim.publish.SinkStats;
+
+/**
+ * Command-line entry: parses options ({@link SimCommandLine#USAGE}), wires the sink and runs a {@link Simulation},
+ * printing a progress line on stderr. Wiring only; the work is in {@link Simulation} and the sinks.
+ */
+public final class SimMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_UNDELIVERED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private SimMain() {}
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "vigil-sim-logback.xml");
+        }
+        System.exit(run(args, System.out, System.err, true));
+    }
+
+    /**
+     * Runs the command line and returns the exit status.
+     *
+     * @param installShutdownHook true to make Ctrl-C stop the run and flush (the real process); false in tests
+     */
+    static int run(String[] args, PrintStream out, PrintStream err, boolean installShutdownHook) {
+        SimCommandLine cli;
+        try {
+            cli = SimCommandLine.parse(args);
+        } catch (SimCommandLine.UsageException e) {
+            err.println("producer-sim: " + e.getMessage());
+            err.println("Try --help for the options.");
+            return EXIT_USAGE;
+        }
+        if (cli.help()) {
+            out.print(SimCommandLine.USAGE);
+            return EXIT_OK;
+        }
+        KinesisClient client = null;
+        RecordSink sink;
+        try {
+            if (cli.outFile() != null) {
+                sink = JsonLinesSink.create(cli.outFile());
+            } else {
+                client = kinesisClient(cli);
+                sink = new KinesisPublisher(client, PublisherConfig.defaults(cli.streamName())
+                        .withMaxInFlightRequests(cli.maxInFlightRequests()));
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println("producer-sim: cannot open the output: " + e.getMessage());
+            return EXIT_UNDELIVERED;
+        }
+        Simulation simulation = new Simulation(cli.config(), sink);
+        CountDownLatch mainDone = new CountDownLatch(1);
+        Thread hook = new Thread(() -> stopAndWait(simulation, mainDone, cli.config()), "sim-shutdown");
+        if (installShutdownHook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sim-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        SimResult result;
+        try {
+            long periodMillis = cli.progressInterval().toMillis();
+            long[] lastSent = {0};
+            progress.scheduleAtFixedRate(
+                    () -> err.println(progressLine(simulation.progress(), lastSent, cli.progressInterval())),
+                    periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+            result = simulation.run();
+        } finally {
+            progress.shutdownNow();
+            sink.close();
+            if (client != null) {
+                client.close();
+            }
+            mainDone.countDown();
+        }
+        if (installShutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already (Ctrl-C): the hook is running and waits for mainDone
+            }
+        }
+        err.println(summary(result));
+        return result.complete() ? EXIT_OK : EXIT_UNDELIVERED;
+    }
+
+    private static void stopAndWait(Simulation simulation, CountDownLatch mainDone, SimConfig config) {
+        simulation.stop();
+        try {
+            mainDone.await(config.flushTimeout().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static KinesisClient kinesisClient(SimCommandLine cli) {
+        // Emulators speak JSON, not CBOR; JSON works with the real service too. Must be set before the client exists.
+        if (System.getProperty("aws.cborEnabled") == null) {
+            System.setProperty("aws.cborEnabled", "false");
+        }
+        KinesisClientBuilder builder = KinesisClient.builder()
+                .region(Region.of(cli.region()))
+                .httpClientBuilder(ApacheHttpClient.builder());
+        if (cli.kinesisEndpoint() != null) {
+            builder.endpointOverride(cli.kinesisEndpoint());
+            if (isLoopback(cli.kinesisEndpoint().getHost())) {
+                // A local emulator accepts any key; real endpoints use the default credential chain.
+                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+        }
+        return builder.build();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static String progressLine(SimProgress p, long[] lastSent, Duration interval) {
+        SinkStats s = p.sinkStats();
+        double recentRate = (s.sent() - lastSent[0]) * 1_000.0 / Math.max(1, interval.toMillis());
+        lastSent[0] = s.sent();
+        double averageRate = s.sent() * 1_000.0 / Math.max(1, p.elapsed().toMillis());
+        return String.format(Locale.ROOT,
+                "producer-sim: %ds, %d sent, %.1f rec/s now, %.1f rec/s avg, %d queued, %d retried entries,"
+                        + " %d failed calls, p99 %.1f ms, %d ms behind schedule",
+                p.elapsed().toSeconds(), s.sent(), recentRate, averageRate, s.queued(), s.retriedEntries(),
+                s.failedCalls(), s.latencyP99Micros() / 1_000.0, p.behindSchedule().toMillis());
+    }
+
+    static String summary(SimResult r) {
+        SinkStats s = r.sinkStats();
+        double seconds = Math.max(1e-3, r.elapsed().toNanos() / 1e9);
+        return String.format(Locale.ROOT,
+                "producer-sim: %s. %d records generated for %d devices, %d sent in %.1f s (%.1f rec/s), %d retried"
+                        + " entries, %d failed calls, %d undelivered, latency p50 %.1f ms p99 %.1f ms max %.1f ms%s",
+                r.complete() ? "done" : "INCOMPLETE", r.recordsGenerated(), r.lastSeqByDevice().size(),
+                r.recordsSent(), seconds, r.recordsSent() / seconds, s.retriedEntries(), s.failedCalls(),
+                r.recordsGenerated() - r.recordsSent(), s.latencyP50Micros() / 1_000.0,
+                s.latencyP99Micros() / 1_000.0, s.latencyMaxMicros() / 1_000.0,
+                r.failure() == null ? "" : ". Failure: " + r.failure().getMessage());
+    }
+}

@@ -1,0 +1,206 @@
+package vigil.sim;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vigil.sim.device.DeviceFleet;
+import vigil.sim.device.SimulatedDevice;
+import vigil.sim.publish.RecordSink;
+import vigil.telemetry.TelemetryEncoder;
+import vigil.telemetry.TelemetryRecord;
+
+/**
+ * One simulation run: builds the devices of a {@link SimConfig}, paces them at the configured rate and hands every
+ * encoded record to a {@link RecordSink}; at the end (limit reached or {@link #stop()}) it flushes the sink.
+ *
+ * <pre>{@code
+ * try (KinesisPublisher publisher = new KinesisPublisher(kinesisClient, PublisherConfig.defaults(stream))) {
+ *     SimResult result = new Simulation(SimConfig.defaults().withLimits(null, 2_000), publisher).run();
+ *     Map<String, Long> lastSeq = result.lastSeqByDevice();
+ * }
+ * // in the background (demo): run until stopped
+ * Simulation sim = new Simulation(SimConfig.defaults().withLimits(null, 0), publisher);
+ * CompletableFuture<SimResult> done = sim.start();
+ * ...
+ * sim.stop();             // stops generating, flushes what is queued
+ * SimResult result = done.join();
+ * }</pre>
+ *
+ * <p>Pacing: record {@code k} is due at {@code start + k / recordsPerSecond}; devices take turns, so each sends every
+ * {@code devices / recordsPerSecond} seconds. A driver that falls more than a second behind (back pressure) drops
+ * the debt instead of bursting to catch up. Device time ({@code ts}) comes from the injected {@link Clock}; pacing
+ * uses {@link System#nanoTime()}.
+ *
+ * <p><b>Threading contract.</b> {@link #run()} (or {@link #start()}) once, on one thread. {@link #stop()},
+ * {@link #progress()} and {@link #awaitFinished} may be called from any thread.
+ */
+public final class Simulation {
+    private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+    /** Falling further behind than this resets the schedule instead of bursting. */
+    private static final long MAX_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final SimConfig config;
+    private final RecordSink sink;
+    private final Clock deviceClock;
+    private final TelemetryEncoder encoder = new TelemetryEncoder();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    // written by the driver thread, read by any thread (progress); volatile for visibility
+    private volatile Thread driver;
+    private volatile long startNanos;
+    private volatile long recordsGenerated;
+    private volatile long behindNanos;
+    private volatile boolean stopRequested;
+
+    /** A run whose device time is the system UTC clock. */
+    public Simulation(SimConfig config, RecordSink sink) {
+        this(config, sink, Clock.systemUTC());
+    }
+
+    /** A run whose device time ({@code ts}) is read from {@code deviceClock}. */
+    public Simulation(SimConfig config, RecordSink sink, Clock deviceClock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.deviceClock = Objects.requireNonNull(deviceClock, "deviceClock");
+    }
+
+    /** Runs on the calling thread until a limit is reached or {@link #stop()} is called, then flushes the sink. */
+    public SimResult run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a Simulation runs once");
+        }
+        try {
+            return drive();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Runs on a new daemon thread; the future completes with the result after the final flush. */
+    public CompletableFuture<SimResult> start() {
+        CompletableFuture<SimResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(run());
+            } catch (Throwable t) { // hand anything to the future rather than lose it on a dead thread
+                result.completeExceptionally(t);
+            }
+        }, "vigil-sim");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    /** Asks the run to stop generating; it then flushes and returns. Idempotent, any thread. */
+    public void stop() {
+        stopRequested = true;
+        Thread t = driver;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Waits until {@link #run()} has returned; true if it did within {@code timeout}. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public SimProgress progress() {
+        long start = startNanos;
+        Duration elapsed = start == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+        return new SimProgress(recordsGenerated, elapsed, Duration.ofNanos(behindNanos), sink.stats());
+    }
+
+    private SimResult drive() {
+        driver = Thread.currentThread();
+        List<SimulatedDevice> devices = DeviceFleet.create(config.pumps(), config.dialysisMachines(),
+                config.careUnits(), config.collectorId(), config.seed(), config.startSeq());
+        Map<String, Long> lastSeqByDevice = new HashMap<>();
+        double nanosPerRecord = 1e9 / config.recordsPerSecond();
+        long durationNanos = config.duration() == null ? Long.MAX_VALUE : config.duration().toNanos();
+        long begin = System.nanoTime();
+        startNanos = begin;
+        LOG.info("simulation started: {} pumps, {} dialysis machines, {} records/s, seed {}",
+                config.pumps(), config.dialysisMachines(), config.recordsPerSecond(), config.seed());
+        long generated = 0;
+        long scheduleBase = begin;
+        long slot = 0; // records since scheduleBase
+        int next = 0; // index of the device whose turn it is
+        boolean interrupted = false;
+        Throwable failure = null;
+        try {
+            while (!stopRequested && (config.maxRecords() == 0 || generated < config.maxRecords())) {
+                long dueNanos = scheduleBase + (long) (slot * nanosPerRecord);
+                if (dueNanos - begin >= durationNanos) {
+                    break;
+                }
+                long now;
+                while ((now = System.nanoTime()) - dueNanos < 0 && !stopRequested) {
+                    LockSupport.parkNanos(this, dueNanos - now);
+                }
+                if (stopRequested) {
+                    break;
+                }
+                behindNanos = now - dueNanos;
+                if (now - dueNanos > MAX_CATCH_UP_NANOS) {
+                    scheduleBase = now;
+                    slot = 0;
+                }
+                SimulatedDevice device = devices.get(next);
+                next = next + 1 == devices.size() ? 0 : next + 1;
+                TelemetryRecord record = device.next(deviceClock.millis());
+                sink.submit(device.deviceId(), encoder.encode(record));
+                lastSeqByDevice.put(device.deviceId(), record.seq());
+                generated++;
+                recordsGenerated = generated;
+                slot++;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (RuntimeException e) { // a failed sink or an oversize record: end the run, report it
+            failure = e;
+        }
+        failure = flush(failure);
+        if (interrupted || Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+        }
+        var stats = sink.stats();
+        SimResult result = new SimResult(generated, stats.sent(), lastSeqByDevice,
+                Duration.ofNanos(System.nanoTime() - begin), stats, failure);
+        LOG.info("simulation ended: {} records generated, {} sent, {}", generated, stats.sent(),
+                failure == null ? "complete" : "failed: " + failure.getMessage());
+        return result;
+    }
+
+    /** Flushes the sink once, even after an interrupt; returns the first failure. */
+    private Throwable flush(Throwable earlier) {
+        boolean interrupted = Thread.interrupted(); // clear it so that the flush can wait
+        try {
+            if (!sink.flush(config.flushTimeout()) && earlier == null) {
+                return new TimeoutException("records still queued after " + config.flushTimeout());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            return earlier != null ? earlier : e;
+        } catch (RuntimeException e) {
+            return earlier != null ? earlier : e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return earlier;
+    }
+}

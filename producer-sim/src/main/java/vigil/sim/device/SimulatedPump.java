@@ -1,0 +1,197 @@
+package vigil.sim.device;
+
+import static vigil.sim.device.Noise.clamp;
+import static vigil.sim.device.Noise.follow;
+import static vigil.sim.device.Noise.round;
+import static vigil.sim.device.Noise.uniform;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+import vigil.telemetry.DeviceType;
+import vigil.telemetry.PumpMetrics;
+import vigil.telemetry.PumpRecord;
+import vigil.telemetry.PumpState;
+
+/**
+ * A volumetric infusion pump running a sequence of infusions: {@code running} at a programmed rate until the
+ * volume to be infused (VTBI) is delivered, then {@code kvo} (keep vein open) for a few minutes, then
+ * {@code stopped} until the next infusion starts with a new {@code infusionId}. Now and then an infusion is
+ * {@code paused} for a while. {@code infusedMl} grows by rate x time and never decreases within an infusion;
+ * {@code vtbiMl} decreases by the same amount. Battery charges on mains and drains on battery.
+ *
+ * <p>Every value stays inside the telemetry-v1 ranges. Not thread-safe (see {@link SimulatedDevice}).
+ */
+public final class SimulatedPump implements SimulatedDevice {
+    /* Plausible values, not clinical guidance: common programmed rates and bag volumes of adult infusions. */
+    private static final double[] RATES_ML_PER_HR = {10, 20, 25, 42, 50, 62.5, 75, 83, 100, 125, 150, 167, 200, 250};
+    private static final double[] VTBI_ML = {50, 100, 250, 500, 1000};
+    /** KVO rate; pumps typically offer 1 to 5 mL/h. */
+    private static final double KVO_RATE_ML_PER_HR = 1.0;
+    /** Chance per record that a running infusion gets paused. */
+    private static final double PAUSE_PROBABILITY = 0.002;
+    private static final double UNPLUG_PROBABILITY = 0.001;
+    private static final double REPLUG_PROBABILITY = 0.02;
+    private static final double CHARGE_PCT_PER_HR = 25;
+    private static final double DRAIN_PCT_PER_HR = 8;
+    /** Below this charge the (simulated) nurse plugs the pump in. */
+    private static final double REPLUG_BELOW_PCT = 25;
+
+    private final DeviceIdentity identity;
+    private final SplittableRandom random;
+
+    private long nextSeq;
+    private long lastTimeMillis = Long.MIN_VALUE; // MIN_VALUE: no record yet
+    private PumpState state;
+    private long stateRemainingMillis; // time left in paused, kvo or stopped
+    private int infusionCount;
+    private String infusionId;
+    private double rateMlPerHr;
+    private double infusedMl;
+    private double vtbiMl;
+    private double pressureMmHg;
+    private double batteryPct;
+    private boolean onMains;
+
+    /**
+     * @param identity envelope fields; its type must be {@link DeviceType#INFUSION_PUMP}
+     * @param seed     simulation seed; the device derives its own stream from it and its id
+     * @param startSeq seq of the first record, {@code >= 0}
+     */
+    public SimulatedPump(DeviceIdentity identity, long seed, long startSeq) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        if (identity.deviceType() != DeviceType.INFUSION_PUMP) {
+            throw new IllegalArgumentException("a pump needs deviceType infusion_pump");
+        }
+        this.random = new SplittableRandom(Noise.deviceSeed(seed, identity.deviceId()));
+        this.nextSeq = startSeq;
+        startInfusion();
+        // Devices join the simulation somewhere in their infusion, not all at 0 mL.
+        double alreadyMl = vtbiMl * random.nextDouble() * 0.9;
+        infusedMl = alreadyMl;
+        vtbiMl -= alreadyMl;
+        pressureMmHg = targetPressureMmHg();
+        onMains = random.nextDouble() < 0.85;
+        batteryPct = uniform(random, 40, 100);
+    }
+
+    @Override
+    public DeviceIdentity identity() {
+        return identity;
+    }
+
+    @Override
+    public long lastSeq() {
+        return nextSeq - 1;
+    }
+
+    @Override
+    public PumpRecord next(long deviceTimeMillis) {
+        long dtMillis = lastTimeMillis == Long.MIN_VALUE ? 0 : Math.max(0, deviceTimeMillis - lastTimeMillis);
+        lastTimeMillis = Math.max(lastTimeMillis, deviceTimeMillis);
+        advance(dtMillis);
+        PumpMetrics metrics = new PumpMetrics(
+                state,
+                round(state == PumpState.KVO ? KVO_RATE_ML_PER_HR : rateMlPerHr, 1),
+                round(infusedMl, 2),
+                round(vtbiMl, 2),
+                round(pressureMmHg, 0),
+                round(batteryPct, 1),
+                onMains,
+                infusionId,
+                airInLineUl(),
+                Boolean.FALSE);
+        return new PumpRecord(identity.envelope(nextSeq++, deviceTimeMillis), metrics);
+    }
+
+    private void advance(long dtMillis) {
+        double dtHours = dtMillis / 3_600_000.0;
+        switch (state) {
+            case RUNNING -> infuse(dtHours);
+            case KVO -> {
+                infusedMl = Math.min(10_000, infusedMl + KVO_RATE_ML_PER_HR * dtHours);
+                if (countDown(dtMillis)) {
+                    enter(PumpState.STOPPED, minutes(1, 5));
+                }
+            }
+            case PAUSED -> {
+                if (countDown(dtMillis)) {
+                    state = PumpState.RUNNING;
+                }
+            }
+            case STOPPED -> {
+                if (countDown(dtMillis)) {
+                    startInfusion();
+                }
+            }
+        }
+        pressureMmHg = clamp(follow(random, pressureMmHg, targetPressureMmHg(), dtMillis, 20_000, 2.0), -100, 1500);
+        updatePower(dtHours);
+    }
+
+    private void infuse(double dtHours) {
+        double deltaMl = rateMlPerHr * dtHours;
+        if (deltaMl >= vtbiMl) {
+            infusedMl += vtbiMl;
+            vtbiMl = 0;
+            enter(PumpState.KVO, minutes(2, 10));
+        } else {
+            infusedMl += deltaMl;
+            vtbiMl -= deltaMl;
+            if (random.nextDouble() < PAUSE_PROBABILITY) {
+                enter(PumpState.PAUSED, minutes(0.5, 3));
+            }
+        }
+    }
+
+    private void startInfusion() {
+        infusionCount++;
+        infusionId = "inf-" + identity.deviceId() + "-" + infusionCount;
+        rateMlPerHr = RATES_ML_PER_HR[random.nextInt(RATES_ML_PER_HR.length)];
+        vtbiMl = VTBI_ML[random.nextInt(VTBI_ML.length)];
+        infusedMl = 0;
+        state = PumpState.RUNNING;
+        stateRemainingMillis = 0;
+    }
+
+    /** Downstream pressure rises with flow; near zero without flow. Plausible, not from a pump spec. */
+    private double targetPressureMmHg() {
+        return switch (state) {
+            case RUNNING -> 40 + 0.15 * rateMlPerHr;
+            case KVO -> 20;
+            case PAUSED, STOPPED -> 5;
+        };
+    }
+
+    private void updatePower(double dtHours) {
+        if (onMains) {
+            batteryPct = Math.min(100, batteryPct + CHARGE_PCT_PER_HR * dtHours);
+            if (random.nextDouble() < UNPLUG_PROBABILITY) {
+                onMains = false;
+            }
+        } else {
+            batteryPct = Math.max(0, batteryPct - DRAIN_PCT_PER_HR * dtHours);
+            if (batteryPct < REPLUG_BELOW_PCT || random.nextDouble() < REPLUG_PROBABILITY) {
+                onMains = true;
+            }
+        }
+    }
+
+    /** Mostly no air; sometimes a few microlitres, well below typical air-in-line alarm limits. */
+    private Double airInLineUl() {
+        return random.nextDouble() < 0.01 ? round(uniform(random, 1, 20), 1) : 0.0;
+    }
+
+    private void enter(PumpState next, long durationMillis) {
+        state = next;
+        stateRemainingMillis = durationMillis;
+    }
+
+    private boolean countDown(long dtMillis) {
+        stateRemainingMillis -= dtMillis;
+        return stateRemainingMillis <= 0;
+    }
+
+    private long minutes(double min, double max) {
+        return (long) (uniform(random, min, max) * 60_000);
+    }
+}

@@ -1,0 +1,107 @@
+package vigil.sim.publish;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link KinesisPublisher}.
+ *
+ * @param streamName           Kinesis stream to put to
+ * @param maxInFlightRequests  PutRecords calls running at once, 1 to 64
+ * @param maxBatchRecords      records per PutRecords call, 1 to 500 (the Kinesis limit)
+ * @param maxBatchBytes        data plus partition keys per call, up to 5 MiB (the Kinesis limit)
+ * @param maxQueuedRecords     records held before {@code submit} blocks (back pressure)
+ * @param baseBackoff          first retry delay; doubles per attempt of the same record
+ * @param maxBackoff           cap of the retry delay before jitter
+ * @param maxAttemptsPerRecord sends of one record before the publisher gives up and fails
+ * @param closeTimeout         how long {@code close} waits for queued records
+ * @param jitterSeed           seed of the backoff jitter
+ */
+public record PublisherConfig(
+        String streamName,
+        int maxInFlightRequests,
+        int maxBatchRecords,
+        int maxBatchBytes,
+        int maxQueuedRecords,
+        Duration baseBackoff,
+        Duration maxBackoff,
+        int maxAttemptsPerRecord,
+        Duration closeTimeout,
+        long jitterSeed) {
+
+    /** Kinesis: at most 500 records per PutRecords call. */
+    public static final int KINESIS_MAX_BATCH_RECORDS = 500;
+    /** Kinesis: at most 5 MiB per PutRecords call, partition keys included. */
+    public static final int KINESIS_MAX_BATCH_BYTES = 5 * 1024 * 1024;
+    /** Kinesis: at most 1 MiB per record, data plus partition key. */
+    public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
+    /** Kinesis: partition keys are 1 to 256 characters. */
+    public static final int KINESIS_MAX_PARTITION_KEY_CHARS = 256;
+
+    public PublisherConfig {
+        Objects.requireNonNull(streamName, "streamName");
+        if (streamName.isBlank()) {
+            throw new IllegalArgumentException("streamName must not be blank");
+        }
+        checkRange("maxInFlightRequests", maxInFlightRequests, 1, 64);
+        checkRange("maxBatchRecords", maxBatchRecords, 1, KINESIS_MAX_BATCH_RECORDS);
+        checkRange("maxBatchBytes", maxBatchBytes, KINESIS_MAX_RECORD_BYTES, KINESIS_MAX_BATCH_BYTES);
+        checkRange("maxQueuedRecords", maxQueuedRecords, 1, 10_000_000);
+        checkRange("maxAttemptsPerRecord", maxAttemptsPerRecord, 1, 1_000);
+        checkPositive("baseBackoff", baseBackoff);
+        checkPositive("maxBackoff", maxBackoff);
+        checkPositive("closeTimeout", closeTimeout);
+    }
+
+    /** 4 calls in flight, full batches, 100,000 queued records, 50 ms to 2 s backoff, 30 attempts, 30 s close. */
+    public static PublisherConfig defaults(String streamName) {
+        return new PublisherConfig(
+                streamName,
+                4,
+                KINESIS_MAX_BATCH_RECORDS,
+                KINESIS_MAX_BATCH_BYTES,
+                100_000,
+                Duration.ofMillis(50),
+                Duration.ofSeconds(2),
+                30,
+                Duration.ofSeconds(30),
+                1L);
+    }
+
+    public PublisherConfig withMaxInFlightRequests(int n) {
+        return new PublisherConfig(streamName, n, maxBatchRecords, maxBatchBytes, maxQueuedRecords, baseBackoff,
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+    }
+
+    public PublisherConfig withMaxBatchRecords(int n) {
+        return new PublisherConfig(streamName, maxInFlightRequests, n, maxBatchBytes, maxQueuedRecords, baseBackoff,
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+    }
+
+    public PublisherConfig withMaxQueuedRecords(int n) {
+        return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, n, baseBackoff,
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+    }
+
+    public PublisherConfig withBackoff(Duration base, Duration max) {
+        return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, maxQueuedRecords,
+                base, max, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+    }
+
+    public PublisherConfig withMaxAttemptsPerRecord(int n) {
+        return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, maxQueuedRecords,
+                baseBackoff, maxBackoff, n, closeTimeout, jitterSeed);
+    }
+
+    private static void checkRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + value);
+        }
+    }
+
+    private static void checkPositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+        }
+    }
+}

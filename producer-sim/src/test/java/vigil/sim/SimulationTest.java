@@ -1,0 +1,166 @@
+package vigil.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import vigil.sim.publish.JsonLinesSink;
+import vigil.sim.publish.PublishFailedException;
+import vigil.sim.publish.RecordSink;
+import vigil.sim.publish.SinkStats;
+import vigil.telemetry.DecodeResult;
+import vigil.telemetry.TelemetryDecoder;
+import vigil.telemetry.TelemetryRecord;
+
+/** The driver with a JSON-lines sink in memory: limits, pacing, determinism, stop, failures. */
+class SimulationTest {
+    private static final long T0_MILLIS = 1_714_521_600_000L;
+
+    @Test
+    void shouldStopAfterMaxRecordsWithDevicesTakingTurnsAndReportLastSeqPerDevice() {
+        SimConfig config = SimConfig.defaults().withDevices(3, 2).withRecordsPerSecond(10_000).withLimits(null, 23);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SimResult result;
+        try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
+            result = new Simulation(config, sink).run();
+        }
+        // 23 turns over 5 devices: the first three devices had 5 turns, the other two 4
+        assertThat(result.lastSeqByDevice()).containsExactly(
+                Map.entry("DIAL-0001", 3L), Map.entry("DIAL-0002", 3L),
+                Map.entry("PUMP-0001", 4L), Map.entry("PUMP-0002", 4L), Map.entry("PUMP-0003", 4L));
+        assertThat(result.recordsGenerated()).isEqualTo(23);
+        assertThat(result.recordsSent()).isEqualTo(23);
+        assertThat(result.complete()).isTrue();
+        List<TelemetryRecord> records = decodeLines(bytes);
+        assertThat(records).hasSize(23);
+        assertThat(records).extracting(TelemetryRecord::deviceId).startsWith(
+                "PUMP-0001", "PUMP-0002", "PUMP-0003", "DIAL-0001", "DIAL-0002", "PUMP-0001");
+        assertThat(records).extracting(r -> r.envelope().careUnit()).startsWith(
+                "ICU-4A", "WARD-3B", "DIALYSIS-2", "ICU-4A", "WARD-3B");
+    }
+
+    @Test
+    void shouldWriteIdenticalOutputForTheSameSeedAndDeviceClock() {
+        SimConfig config = SimConfig.defaults().withDevices(4, 3).withRecordsPerSecond(50_000).withLimits(null, 700);
+
+        String first = runToString(config, new SteppingClock(T0_MILLIS, 1_000));
+        String second = runToString(config, new SteppingClock(T0_MILLIS, 1_000));
+        String otherSeed = runToString(config.withSeed(2), new SteppingClock(T0_MILLIS, 1_000));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(otherSeed).isNotEqualTo(first);
+    }
+
+    @Test
+    void shouldSpreadRecordsEvenlyOverTimeAtTheConfiguredRate() {
+        // 200 records/s for 1 s over 4 devices: a record every 5 ms, each device every 20 ms
+        SimConfig config = SimConfig.defaults().withDevices(2, 2).withRecordsPerSecond(200)
+                .withLimits(Duration.ofSeconds(1), 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        SimResult result;
+        try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
+            result = new Simulation(config, sink).run();
+        }
+        List<TelemetryRecord> records = decodeLines(bytes);
+        assertThat(records).hasSizeBetween(190, 200);
+        assertThat(result.elapsed()).isBetween(Duration.ofMillis(950), Duration.ofMillis(2_000));
+        long firstMillis = records.get(0).tsMillis();
+        TreeMap<Long, Integer> perTenthOfSecond = new TreeMap<>();
+        for (TelemetryRecord r : records) {
+            perTenthOfSecond.merge((r.tsMillis() - firstMillis) / 100, 1, Integer::sum);
+        }
+        // 20 per 100 ms when evenly paced; a burst would put most of them in one bucket
+        assertThat(perTenthOfSecond.keySet()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(perTenthOfSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(35));
+    }
+
+    @Test
+    void shouldStopOnRequestAndFlushWhenRunningInTheBackground() throws Exception {
+        SimConfig unlimited = SimConfig.defaults().withRecordsPerSecond(500).withLimits(null, 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
+            Simulation simulation = new Simulation(unlimited, sink);
+            CompletableFuture<SimResult> done = simulation.start();
+            Thread.sleep(300);
+            assertThat(simulation.progress().recordsGenerated()).isPositive();
+            simulation.stop();
+            SimResult result = done.get(10, TimeUnit.SECONDS);
+
+            assertThat(result.complete()).isTrue();
+            assertThat(result.recordsGenerated()).isBetween(50L, 400L);
+            assertThat(decodeLines(bytes)).hasSize((int) result.recordsGenerated());
+            assertThat(simulation.awaitFinished(Duration.ZERO)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldEndTheRunAndReportTheFailureWhenTheSinkFails() {
+        SimConfig config = SimConfig.defaults().withRecordsPerSecond(10_000).withLimits(null, 1_000);
+        SimResult result = new Simulation(config, new FailingAfter(100)).run();
+
+        assertThat(result.complete()).isFalse();
+        assertThat(result.failure()).isInstanceOf(PublishFailedException.class);
+        assertThat(result.recordsGenerated()).isEqualTo(100);
+    }
+
+    private static String runToString(SimConfig config, SteppingClock clock) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
+            assertThat(new Simulation(config, sink, clock).run().complete()).isTrue();
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    static List<TelemetryRecord> decodeLines(ByteArrayOutputStream bytes) {
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        List<TelemetryRecord> records = new ArrayList<>();
+        for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            DecodeResult result = decoder.decode(line.getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE / 2);
+            assertThat(result).isInstanceOf(DecodeResult.Decoded.class);
+            records.add(((DecodeResult.Decoded) result).record());
+        }
+        return records;
+    }
+
+    /** A sink that accepts {@code limit} records and then fails for good, like a publisher that gave up. */
+    private static final class FailingAfter implements RecordSink {
+        private final long limit;
+        private long accepted;
+
+        FailingAfter(long limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void submit(String partitionKey, byte[] data) {
+            if (accepted == limit) {
+                throw new PublishFailedException("injected failure", null);
+            }
+            accepted++;
+        }
+
+        @Override
+        public boolean flush(Duration timeout) {
+            return true;
+        }
+
+        @Override
+        public synchronized SinkStats stats() {
+            return new SinkStats(accepted, accepted, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public void close() {}
+    }
+}
