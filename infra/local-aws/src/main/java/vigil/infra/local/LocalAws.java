@@ -62,12 +62,7 @@ public final class LocalAws implements AutoCloseable {
                     .credentialsProvider(credentials())
                     .httpClientBuilder(ApacheHttpClient.builder())
                     .build();
-            for (TableSpec table : Tables.all()) {
-                ResourceCreator.createTable(dynamoClient, table, config.tablePrefix());
-            }
-            for (String application : config.kclApplications()) {
-                ResourceCreator.createKclLeaseTable(dynamoClient, application);
-            }
+            createTables(dynamoClient, config);
             if (config.startKinesis()) {
                 kinesalite = KinesaliteProcess.start(
                         config.kinesaliteHome(), config.kinesisPort(), config.startTimeout());
@@ -77,8 +72,7 @@ public final class LocalAws implements AutoCloseable {
                         .credentialsProvider(credentials())
                         .httpClientBuilder(ApacheHttpClient.builder())
                         .build();
-                ResourceCreator.createStream(
-                        kinesisClient, config.streamName(), config.shardCount(), config.startTimeout());
+                createStream(kinesisClient, config);
             }
         } catch (RuntimeException e) {
             closeQuietly(kinesisClient, kinesalite, dynamoClient, dynamoDb);
@@ -92,6 +86,24 @@ public final class LocalAws implements AutoCloseable {
                 config.startKinesis() ? config.streamName() : "-",
                 config.shardCount());
         return new LocalAws(config, dynamoDb, kinesalite, dynamoClient, kinesisClient);
+    }
+
+    /**
+     * Creates every table of {@link Tables} and the configured KCL lease tables, waiting until they exist. Public
+     * so that another local stack (LocalStack in a container) is prepared the same way.
+     */
+    public static void createTables(DynamoDbClient dynamo, LocalAwsConfig config) {
+        for (TableSpec table : Tables.all()) {
+            ResourceCreator.createTable(dynamo, table, config.tablePrefix());
+        }
+        for (String application : config.kclApplications()) {
+            ResourceCreator.createKclLeaseTable(dynamo, application);
+        }
+    }
+
+    /** Creates the telemetry stream and waits until it is ACTIVE. */
+    public static void createStream(KinesisClient kinesis, LocalAwsConfig config) {
+        ResourceCreator.createStream(kinesis, config.streamName(), config.shardCount(), config.startTimeout());
     }
 
     /** Static credentials the emulators accept. */
