@@ -133,10 +133,13 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             // Graceful handoff (KCL 3): make everything durable and checkpoint so the next owner starts exactly here.
-            if (flush()) {
+            boolean durable = flush();
+            if (durable) {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
+            LOG.info("shard {}: shutdown requested; {}", shardId,
+                    durable ? "checkpointed after the last durable record" : "not checkpointed");
         } catch (Throwable t) {
             LOG.error("shard {}: shutdownRequested failed", shardId, t);
         } finally {

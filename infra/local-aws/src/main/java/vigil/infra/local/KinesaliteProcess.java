@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * kinesalite (in-memory Kinesis emulator) run with the machine's Node as a child process.
  *
  * <p>No orphans: the child's stdin is a pipe this JVM keeps open; {@code run-kinesalite.js} exits when it closes,
- * which the OS does when this JVM dies for any reason (including SIGKILL). {@link #close()} and a shutdown hook
- * also destroy it.
+ * which the OS does when this JVM exits or dies for any reason (including SIGKILL); {@link #close()} stops it
+ * earlier. There is deliberately no JVM shutdown hook: hooks run concurrently, and one here would kill the
+ * emulator while the application's own hook still shuts the consumer down gracefully against it.
  */
 final class KinesaliteProcess implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KinesaliteProcess.class);
@@ -32,12 +33,10 @@ final class KinesaliteProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    private final Thread shutdownHook;
 
-    private KinesaliteProcess(Process process, int port, Thread shutdownHook) {
+    private KinesaliteProcess(Process process, int port) {
         this.process = process;
         this.port = port;
-        this.shutdownHook = shutdownHook;
     }
 
     static KinesaliteProcess start(Path configuredHome, int requestedPort, Duration timeout) {
@@ -58,8 +57,6 @@ final class KinesaliteProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new LocalAwsException("cannot start Node ('" + node + "'); is Node 18+ installed?", e);
         }
-        Thread hook = new Thread(process::destroyForcibly, "kinesalite-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> drain(process, ready), "kinesalite-output");
         reader.setDaemon(true);
@@ -67,13 +64,13 @@ final class KinesaliteProcess implements AutoCloseable {
         try {
             int port = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("kinesalite ready on 127.0.0.1:{} (pid {})", port, process.pid());
-            return new KinesaliteProcess(process, port, hook);
+            return new KinesaliteProcess(process, port);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop(process, hook);
+            stop(process);
             throw new LocalAwsException("interrupted while waiting for kinesalite", e);
         } catch (ExecutionException | TimeoutException e) {
-            stop(process, hook);
+            stop(process);
             throw new LocalAwsException("kinesalite did not become ready within " + timeout, e);
         }
     }
@@ -134,10 +131,10 @@ final class KinesaliteProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        stop(process, shutdownHook);
+        stop(process);
     }
 
-    private static void stop(Process process, Thread hook) {
+    private static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -146,11 +143,6 @@ final class KinesaliteProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // JVM already shutting down: the hook runs anyway, harmlessly.
         }
     }
 }
