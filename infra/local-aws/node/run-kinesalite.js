@@ -39,7 +39,9 @@ process.stdin.on('close', stop);
 process.stdin.on('error', stop);
 process.stdin.resume();
 process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Ctrl-C in a terminal reaches the whole foreground process group, this child included. The parent decides when
+// the emulator stops (it may still need it to shut down gracefully), so SIGINT is ignored here.
+process.on('SIGINT', () => {});
 setInterval(() => {
   if (process.ppid !== parentPid) {
     stop();

@@ -26,7 +26,7 @@ import vigil.consumer.state.EffectsWriter;
  */
 public final class ConsumerRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerRuntime.class);
-    private static final long SHUTDOWN_TIMEOUT_SECONDS = 60;
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 20;
 
     private final Scheduler scheduler;
     private final Thread thread;
