@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import vigil.sim.publish.PublisherConfig;
 
 /**
  * The parsed command line of {@link SimMain}: what to simulate ({@link SimConfig}) plus where to send it.
@@ -62,7 +63,7 @@ public record SimCommandLine(
             "  --kinesis-endpoint URL Kinesis endpoint, e.g. a local emulator on http://127.0.0.1:4567",
             "                         (default: the region's AWS endpoint; loopback URLs use dummy credentials)",
             "  --region R             AWS region (default us-east-1)",
-            "  --max-in-flight N      concurrent PutRecords calls, 1..64 (default 4)",
+            "  --max-in-flight N      concurrent PutRecords calls, 1..64 (default 8)",
             "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis",
             "",
             "Other",
@@ -99,7 +100,7 @@ public record SimCommandLine(
         URI endpoint = null;
         String region = DEFAULT_REGION;
         Path out = null;
-        int maxInFlight = 4;
+        int maxInFlight = PublisherConfig.defaults(DEFAULT_STREAM).maxInFlightRequests();
         Duration progress = Duration.ofSeconds(5);
         for (int i = 0; i < args.length; i++) {
             String option = args[i];

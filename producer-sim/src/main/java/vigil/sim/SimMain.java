@@ -74,7 +74,7 @@ public final class SimMain {
         }
         Simulation simulation = new Simulation(cli.config(), sink);
         CountDownLatch mainDone = new CountDownLatch(1);
-        Thread hook = new Thread(() -> stopAndWait(simulation, mainDone, cli.config()), "sim-shutdown");
+        Thread hook = new Thread(() -> stopAndWait(simulation, mainDone, cli.config(), err), "sim-shutdown");
         if (installShutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
         }
@@ -83,34 +83,40 @@ public final class SimMain {
             t.setDaemon(true);
             return t;
         });
-        SimResult result;
         try {
-            long periodMillis = cli.progressInterval().toMillis();
-            long[] lastSent = {0};
-            progress.scheduleAtFixedRate(
-                    () -> err.println(progressLine(simulation.progress(), lastSent, cli.progressInterval())),
-                    periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-            result = simulation.run();
-        } finally {
-            progress.shutdownNow();
-            sink.close();
-            if (client != null) {
-                client.close();
-            }
-            mainDone.countDown();
-        }
-        if (installShutdownHook) {
+            SimResult result;
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // shutting down already (Ctrl-C): the hook is running and waits for mainDone
+                long periodMillis = cli.progressInterval().toMillis();
+                long[] lastSent = {0};
+                progress.scheduleAtFixedRate(
+                        () -> err.println(progressLine(simulation.progress(), lastSent, cli.progressInterval())),
+                        periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+                result = simulation.run();
+            } finally {
+                progress.shutdownNow();
+                sink.close();
+                if (client != null) {
+                    client.close();
+                }
             }
+            err.println(summary(result));
+            if (installShutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down already (Ctrl-C): the hook runs and waits for mainDone
+                }
+            }
+            return result.complete() ? EXIT_OK : EXIT_UNDELIVERED;
+        } finally {
+            mainDone.countDown(); // after the summary, so that a Ctrl-C exit still prints it
         }
-        err.println(summary(result));
-        return result.complete() ? EXIT_OK : EXIT_UNDELIVERED;
     }
 
-    private static void stopAndWait(Simulation simulation, CountDownLatch mainDone, SimConfig config) {
+    private static void stopAndWait(
+            Simulation simulation, CountDownLatch mainDone, SimConfig config, PrintStream err) {
+        err.println("producer-sim: stopping; sending the " + simulation.progress().sinkStats().queued()
+                + " queued records first");
         simulation.stop();
         try {
             mainDone.await(config.flushTimeout().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);

@@ -42,6 +42,9 @@ import vigil.telemetry.TelemetryRecord;
  * the debt instead of bursting to catch up. Device time ({@code ts}) comes from the injected {@link Clock}; pacing
  * uses {@link System#nanoTime()}.
  *
+ * <p>The sink may be reused by consecutive runs ({@code recordsSent} counts this run's records only), but not
+ * shared by concurrent ones. The caller owns the sink and closes it.
+ *
  * <p><b>Threading contract.</b> {@link #run()} (or {@link #start()}) once, on one thread. {@link #stop()},
  * {@link #progress()} and {@link #awaitFinished} may be called from any thread.
  */
@@ -130,6 +133,7 @@ public final class Simulation {
         Map<String, Long> lastSeqByDevice = new HashMap<>();
         double nanosPerRecord = 1e9 / config.recordsPerSecond();
         long durationNanos = config.duration() == null ? Long.MAX_VALUE : config.duration().toNanos();
+        long sentBefore = sink.stats().sent(); // a sink may be reused by consecutive runs
         long begin = System.nanoTime();
         startNanos = begin;
         LOG.info("simulation started: {} pumps, {} dialysis machines, {} records/s, seed {}",
@@ -177,9 +181,9 @@ public final class Simulation {
             Thread.currentThread().interrupt();
         }
         var stats = sink.stats();
-        SimResult result = new SimResult(generated, stats.sent(), lastSeqByDevice,
+        SimResult result = new SimResult(generated, stats.sent() - sentBefore, lastSeqByDevice,
                 Duration.ofNanos(System.nanoTime() - begin), stats, failure);
-        LOG.info("simulation ended: {} records generated, {} sent, {}", generated, stats.sent(),
+        LOG.info("simulation ended: {} records generated, {} sent, {}", generated, result.recordsSent(),
                 failure == null ? "complete" : "failed: " + failure.getMessage());
         return result;
     }

@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,24 @@ class SimulationKinesisTest {
         assertThat(result.complete()).isTrue();
         assertThat(result.recordsSent()).isEqualTo(2_000);
         assertThat(result.lastSeqByDevice()).hasSize(50).allSatisfy((device, seq) -> assertThat(seq).isEqualTo(39));
+        assertThat(lastSeqOnStream(stream)).isEqualTo(result.lastSeqByDevice());
+    }
+
+    @Test
+    void shouldFlushEverythingGeneratedWhenABackgroundRunIsStopped() throws Exception {
+        String stream = "simulation-background";
+        KinesisStreams.create(aws.kinesisClient(), stream, 4);
+        SimConfig untilStopped = SimConfig.defaults().withDevices(20, 10).withRecordsPerSecond(1_000).withLimits(null, 0);
+        SimResult result;
+        try (KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), PublisherConfig.defaults(stream))) {
+            Simulation simulation = new Simulation(untilStopped, publisher);
+            CompletableFuture<SimResult> done = simulation.start();
+            Thread.sleep(700);
+            simulation.stop();
+            result = done.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(result.complete()).isTrue();
+        assertThat(result.recordsGenerated()).isGreaterThan(50); // about 700 at 1,000/s for 0.7 s
         assertThat(lastSeqOnStream(stream)).isEqualTo(result.lastSeqByDevice());
     }
 

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -23,9 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -63,9 +60,6 @@ public final class KinesisPublisher implements RecordSink {
      * `changed`, is signalled on every state change that anyone may wait for.
      */
     private static final Logger LOG = LoggerFactory.getLogger(KinesisPublisher.class);
-    /** Per-entry error codes of PutRecords that a later attempt can fix. */
-    private static final Set<String> RETRYABLE_ENTRY_ERRORS =
-            Set.of("ProvisionedThroughputExceededException", "InternalFailure", "KMSThrottlingException");
 
     private enum QueueState { IDLE, READY, IN_FLIGHT, BACKOFF }
 
@@ -97,7 +91,7 @@ public final class KinesisPublisher implements RecordSink {
     private final ArrayDeque<DeviceQueue> ready = new ArrayDeque<>();
     private final PriorityQueue<DeviceQueue> backingOff =
             new PriorityQueue<>(Comparator.comparingLong(q -> q.retryAtNanos));
-    private final SplittableRandom jitter;
+    private final RetryPolicy retryPolicy; // backoffNanos draws jitter: call under lock only
     /*
      * Submit-to-acknowledgement latency, micros. Recorded with plain recordValue, not recordValueWithExpectedInterval:
      * the clock starts when submit is called, before any back-pressure wait, and records are queued rather than sent
@@ -120,7 +114,7 @@ public final class KinesisPublisher implements RecordSink {
     public KinesisPublisher(KinesisClient client, PublisherConfig config) {
         this.client = Objects.requireNonNull(client, "client");
         this.config = Objects.requireNonNull(config, "config");
-        this.jitter = new SplittableRandom(config.jitterSeed());
+        this.retryPolicy = new RetryPolicy(config);
         this.callers = Executors.newFixedThreadPool(config.maxInFlightRequests(), daemonThreads("kinesis-put-"));
         this.dispatcher = new Thread(this::dispatchLoop, "kinesis-dispatch");
         this.dispatcher.setDaemon(true);
@@ -318,7 +312,7 @@ public final class KinesisPublisher implements RecordSink {
                 if (errorCode == null) {
                     delivered(entry, nowNanos);
                 } else {
-                    if (!RETRYABLE_ENTRY_ERRORS.contains(errorCode)) {
+                    if (!RetryPolicy.isRetryableEntry(errorCode)) {
                         nonRetryable = errorCode + ": " + results.get(i).errorMessage();
                     }
                     retryLater(entry.queue(), nowNanos, errorCode);
@@ -338,7 +332,7 @@ public final class KinesisPublisher implements RecordSink {
         try {
             inFlightRequests--;
             failedCalls++;
-            if (!isRetryable(e)) {
+            if (!RetryPolicy.isRetryableCall(e)) {
                 fail("PutRecords failed and is not retryable: " + e, e);
                 return;
             }
@@ -378,11 +372,8 @@ public final class KinesisPublisher implements RecordSink {
                     null);
             return;
         }
-        long capNanos = Math.min(
-                config.maxBackoff().toNanos(),
-                config.baseBackoff().toNanos() << Math.min(30, queue.headAttempts - 1));
         queue.state = QueueState.BACKOFF;
-        queue.retryAtNanos = nowNanos + capNanos / 2 + jitter.nextLong(capNanos / 2 + 1);
+        queue.retryAtNanos = nowNanos + retryPolicy.backoffNanos(queue.headAttempts);
         backingOff.add(queue);
     }
 
@@ -392,17 +383,6 @@ public final class KinesisPublisher implements RecordSink {
             LOG.error("publisher failed: {}", failure.getMessage());
         }
         changed.signalAll();
-    }
-
-    /** Throttling, 5xx and client-side I/O or timeouts are retryable; 4xx such as a missing stream are not. */
-    static boolean isRetryable(RuntimeException e) {
-        if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            return service.isThrottlingException() || service.statusCode() >= 500 || service.retryable()
-                    || "ProvisionedThroughputExceededException".equals(code)
-                    || "LimitExceededException".equals(code);
-        }
-        return e instanceof SdkClientException;
     }
 
     private static int checkSize(String partitionKey, byte[] data) {
