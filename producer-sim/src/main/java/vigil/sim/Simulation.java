@@ -60,6 +60,7 @@ public final class Simulation {
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
+    private final Pacer pacer;
     // written by the driver thread, read by any thread (progress); volatile for visibility
     private volatile Thread driver;
     private volatile long startNanos;
@@ -74,9 +75,15 @@ public final class Simulation {
 
     /** A run whose device time ({@code ts}) is read from {@code deviceClock}. */
     public Simulation(SimConfig config, RecordSink sink, Clock deviceClock) {
+        this(config, sink, deviceClock, Pacer.SYSTEM);
+    }
+
+    /** A run paced by {@code pacer}; tests drive pacing in virtual time with it. */
+    Simulation(SimConfig config, RecordSink sink, Clock deviceClock, Pacer pacer) {
         this.config = Objects.requireNonNull(config, "config");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.deviceClock = Objects.requireNonNull(deviceClock, "deviceClock");
+        this.pacer = Objects.requireNonNull(pacer, "pacer");
     }
 
     /** Runs on the calling thread until a limit is reached or {@link #stop()} is called, then flushes the sink. */
@@ -122,7 +129,7 @@ public final class Simulation {
 
     public SimProgress progress() {
         long start = startNanos;
-        Duration elapsed = start == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+        Duration elapsed = start == 0 ? Duration.ZERO : Duration.ofNanos(pacer.nanoTime() - start);
         return new SimProgress(recordsGenerated, elapsed, Duration.ofNanos(behindNanos), sink.stats());
     }
 
@@ -134,7 +141,7 @@ public final class Simulation {
         double nanosPerRecord = 1e9 / config.recordsPerSecond();
         long durationNanos = config.duration() == null ? Long.MAX_VALUE : config.duration().toNanos();
         long sentBefore = sink.stats().sent(); // a sink may be reused by consecutive runs
-        long begin = System.nanoTime();
+        long begin = pacer.nanoTime();
         startNanos = begin;
         LOG.info("simulation started: {} pumps, {} dialysis machines, {} records/s, seed {}",
                 config.pumps(), config.dialysisMachines(), config.recordsPerSecond(), config.seed());
@@ -151,8 +158,8 @@ public final class Simulation {
                     break;
                 }
                 long now;
-                while ((now = System.nanoTime()) - dueNanos < 0 && !stopRequested) {
-                    LockSupport.parkNanos(this, dueNanos - now);
+                while ((now = pacer.nanoTime()) - dueNanos < 0 && !stopRequested) {
+                    pacer.parkNanos(this, dueNanos - now);
                 }
                 if (stopRequested) {
                     break;
@@ -182,7 +189,7 @@ public final class Simulation {
         }
         var stats = sink.stats();
         SimResult result = new SimResult(generated, stats.sent() - sentBefore, lastSeqByDevice,
-                Duration.ofNanos(System.nanoTime() - begin), stats, failure);
+                Duration.ofNanos(pacer.nanoTime() - begin), stats, failure);
         LOG.info("simulation ended: {} records generated, {} sent, {}", generated, result.recordsSent(),
                 failure == null ? "complete" : "failed: " + failure.getMessage());
         return result;
