@@ -15,16 +15,18 @@ import vigil.telemetry.TelemetryRecord;
  * Throughput of decode + alert engine on one thread against the rescanning baseline, over the same generated lines
  * in the same run, and heap per tracked device. Not a unit test: run with {@code ./vigil bench-engine} (see
  * docs/benchmarks.md). Options: {@code --records N} (1,000,000), {@code --devices N} (2,000),
- * {@code --memory-devices N} (100,000; 0 skips), {@code --rounds N} (3), {@code --seed N} (1).
+ * {@code --memory-devices N} (100,000; 0 skips), {@code --rounds N} (2), {@code --seed N} (1).
  */
 public final class EngineBenchMain {
+    /** 62 records at 10 s = 610 s: every 10-minute window is full. */
+    private static final int MEMORY_ROUNDS = 62;
     private EngineBenchMain() {}
 
     public static void main(String[] args) {
         int records = 1_000_000;
         int devices = 2_000;
         int memoryDevices = 100_000;
-        int rounds = 3;
+        int rounds = 2;
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -169,8 +171,7 @@ public final class EngineBenchMain {
     }
 
     /**
-     * Heap per tracked device: {@code devices} devices, 70 records each at the 10 s cadence (700 s, so every
-     * 10-minute window is full), through the same replay path; used heap after full GCs, minus before.
+     * Heap per tracked device: {@code devices} devices, {@link #MEMORY_ROUNDS} records each at the 10 s cadence, through the same replay path; used heap after full GCs, minus before.
      */
     private static void memory(int devices) {
         TelemetryEncoder encoder = new TelemetryEncoder();
@@ -181,7 +182,7 @@ public final class EngineBenchMain {
         long before = usedHeapAfterGc();
         Replay replay = new Replay(SettingsSource.NONE, tr -> { });
         long t = System.nanoTime();
-        for (int round = 0; round < 70; round++) {
+        for (int round = 0; round < MEMORY_ROUNDS; round++) {
             for (int d = 0; d < devices; d++) {
                 long ts = BenchData.T0 + round * BenchData.INTERVAL_MILLIS + d % 1000;
                 TelemetryRecord r = d % 2 == 0

@@ -27,7 +27,10 @@ import vigil.telemetry.RejectReason;
  * <p><b>Threading contract.</b> Single thread.
  */
 public final class Replay {
-    /** Effects are drained (figures published, transitions emitted) every this many records, like a KCL batch (10,000 is KCL's default maxRecords per poll). */
+    /**
+     * Effects are drained (figures published, transitions emitted) every this many records, like a full KCL batch
+     * (10,000 is KCL's default maxRecords per poll).
+     */
     static final int BATCH_RECORDS = 10_000;
     private static final long TICK_EVERY_MILLIS = 1_000;
 
