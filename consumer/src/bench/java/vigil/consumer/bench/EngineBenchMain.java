@@ -171,7 +171,8 @@ public final class EngineBenchMain {
     }
 
     /**
-     * Heap per tracked device: {@code devices} devices, {@link #MEMORY_ROUNDS} records each at the 10 s cadence, through the same replay path; used heap after full GCs, minus before.
+     * Heap per tracked device: {@code devices} devices, {@link #MEMORY_ROUNDS} records each at the 10 s cadence,
+     * through the same replay path; used heap after full GCs, minus before.
      */
     private static void memory(int devices) {
         TelemetryEncoder encoder = new TelemetryEncoder();

@@ -42,8 +42,12 @@ class PumpWindowPropertyTest {
                             100 - i * 0.1, random.nextInt(3) == 0, infusion, null, null)));
             infused += random.nextDouble() * 3;
         }
+        java.util.Map<PumpRecord, Long> arrivalKey = new java.util.IdentityHashMap<>();
+        for (PumpRecord r : records) {
+            arrivalKey.put(r, r.tsMillis() + (long) (random.nextDouble() * 100_000)); // delayed up to 100 s
+        }
         List<PumpRecord> arrival = new ArrayList<>(records);
-        arrival.sort(Comparator.comparingLong(r -> r.tsMillis() + (long) (random.nextDouble() * 100_000)));
+        arrival.sort(Comparator.comparingLong(arrivalKey::get));
 
         SingleWriterPumpWindow w = new SingleWriterPumpWindow();
         List<PumpRecord> applied = new ArrayList<>();
