@@ -1,0 +1,218 @@
+package vigil.consumer.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import vigil.consumer.device.DeviceLedger;
+import vigil.consumer.replay.Replay;
+import vigil.consumer.rules.AlertEngine;
+import vigil.consumer.rules.SettingsSource;
+import vigil.telemetry.DecodeResult;
+import vigil.telemetry.TelemetryDecoder;
+import vigil.telemetry.TelemetryEncoder;
+import vigil.telemetry.TelemetryRecord;
+
+/**
+ * Throughput of decode + alert engine on one thread against the rescanning baseline, over the same generated lines
+ * in the same run, and heap per tracked device. Not a unit test: run with {@code ./vigil bench-engine} (see
+ * docs/benchmarks.md). Options: {@code --records N} (1,000,000), {@code --devices N} (2,000),
+ * {@code --memory-devices N} (100,000; 0 skips), {@code --rounds N} (2), {@code --seed N} (1).
+ */
+public final class EngineBenchMain {
+    /** 62 records at 10 s = 610 s: every 10-minute window is full. */
+    private static final int MEMORY_ROUNDS = 62;
+    private EngineBenchMain() {}
+
+    public static void main(String[] args) {
+        int records = 1_000_000;
+        int devices = 2_000;
+        int memoryDevices = 100_000;
+        int rounds = 2;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--records" -> records = Integer.parseInt(args[++i]);
+                case "--devices" -> devices = Integer.parseInt(args[++i]);
+                case "--memory-devices" -> memoryDevices = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                default -> {
+                    System.out.println("Usage: vigil bench-engine [--records N] [--devices N] [--memory-devices N]"
+                            + " [--rounds N] [--seed N]");
+                    return;
+                }
+            }
+        }
+        Locale.setDefault(Locale.ROOT);
+        System.out.printf("JVM %s, %d processors, max heap %d MB%n", System.getProperty("java.vm.version"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        long t = System.nanoTime();
+        BenchData data = BenchData.generate(devices, records, seed);
+        System.out.printf("generated %,d lines for %,d devices in %.1f s: pump %.0f B/record, dialysis %.0f B/record%n",
+                data.lines, devices, (System.nanoTime() - t) / 1e9, (double) data.pumpBytes / data.pumpLines,
+                (double) data.dialysisBytes / data.dialysisLines);
+
+        // Warm-up: one pass of each over the first fifth.
+        runOurs(data, data.lines / 5);
+        runBaseline(data, data.lines / 5);
+        runDecodeOnly(data, data.lines / 5);
+        TelemetryRecord[] decoded = decodeAll(data);
+        engineOnlyOurs(decoded, decoded.length / 5);
+        engineOnlyBaseline(decoded, decoded.length / 5);
+        for (int round = 1; round <= rounds; round++) {
+            double decode = runDecodeOnly(data, data.lines);
+            double ours = runOurs(data, data.lines);
+            double base = runBaseline(data, data.lines);
+            double oursEngine = engineOnlyOurs(decoded, decoded.length);
+            double baseEngine = engineOnlyBaseline(decoded, decoded.length);
+            System.out.printf("round %d: decode only %,.0f records/s%n"
+                    + "  decode + engine: ours %,.0f records/s, rescanning baseline %,.0f records/s (x%.2f)%n"
+                    + "  engine only (pre-decoded): ours %,.0f records/s, rescanning baseline %,.0f records/s (x%.2f)%n",
+                    round, decode, ours, base, ours / base, oursEngine, baseEngine, oursEngine / baseEngine);
+        }
+        if (memoryDevices > 0) {
+            memory(memoryDevices);
+        }
+    }
+
+    private static TelemetryRecord[] decodeAll(BenchData data) {
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        java.util.List<TelemetryRecord> out = new java.util.ArrayList<>(data.lines);
+        for (int i = 0; i < data.lines; i++) {
+            if (decoder.decode(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1,
+                    Long.MAX_VALUE / 2) instanceof DecodeResult.Decoded d) {
+                out.add(d.record());
+            }
+        }
+        return out.toArray(new TelemetryRecord[0]);
+    }
+
+    /** Ledger (duplicates, late) + engine, as ShardIngest.apply does after decoding, without meters. */
+    private static double engineOnlyOurs(TelemetryRecord[] records, int n) {
+        AlertEngine engine = new AlertEngine(SettingsSource.NONE);
+        java.util.Map<String, DeviceLedger> ledgers = new java.util.HashMap<>();
+        long t = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            TelemetryRecord r = records[i];
+            DeviceLedger ledger = ledgers.get(r.deviceId());
+            if (ledger == null) {
+                ledger = new DeviceLedger(r.deviceId(), engine.track(r.deviceId()));
+                ledgers.put(r.deviceId(), ledger);
+            }
+            switch (ledger.offer(r, r.tsMillis())) {
+                case APPLIED -> engine.onApplied(ledger.rules(), r, r.tsMillis());
+                case LATE -> engine.onLate(ledger.rules(), r.tsMillis());
+                case DUPLICATE -> { }
+            }
+            if ((i & 1023) == 0) {
+                engine.onTick(r.tsMillis());
+            }
+        }
+        engine.drainTransitions();
+        return n / ((System.nanoTime() - t) / 1e9);
+    }
+
+    private static double engineOnlyBaseline(TelemetryRecord[] records, int n) {
+        RescanBaseline baseline = new RescanBaseline();
+        long t = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            baseline.apply(records[i]);
+        }
+        return n / ((System.nanoTime() - t) / 1e9);
+    }
+
+    private static double runOurs(BenchData data, int lines) {
+        long[] transitions = {0};
+        Replay replay = new Replay(SettingsSource.NONE, tr -> transitions[0]++);
+        long t = System.nanoTime();
+        for (int i = 0; i < lines; i++) {
+            replay.line(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1);
+        }
+        replay.finish(null);
+        double seconds = (System.nanoTime() - t) / 1e9;
+        if (lines == data.lines) {
+            System.out.printf("  ours: %s", replay.summary().replace("\n", "\n        "));
+            System.out.println();
+        }
+        return lines / seconds;
+    }
+
+    private static double runBaseline(BenchData data, int lines) {
+        RescanBaseline baseline = new RescanBaseline();
+        long t = System.nanoTime();
+        long nowMillis = BenchData.T0;
+        for (int i = 0; i < lines; i++) {
+            nowMillis = BenchData.T0 + (long) i * BenchData.INTERVAL_MILLIS / 2_000 + 300_000;
+            baseline.line(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1, nowMillis);
+        }
+        double seconds = (System.nanoTime() - t) / 1e9;
+        if (lines == data.lines) {
+            System.out.printf("  baseline: rejected %d, duplicates %d, late %d, raised %d%n", baseline.rejected,
+                    baseline.duplicates, baseline.late, baseline.raised);
+        }
+        return lines / seconds;
+    }
+
+    private static double runDecodeOnly(BenchData data, int lines) {
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        long t = System.nanoTime();
+        long decoded = 0;
+        long nowMillis = Long.MAX_VALUE / 2;
+        for (int i = 0; i < lines; i++) {
+            if (decoder.decode(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1, nowMillis)
+                    instanceof DecodeResult.Decoded) {
+                decoded++;
+            }
+        }
+        double seconds = (System.nanoTime() - t) / 1e9;
+        if (decoded < 0) {
+            System.out.println(decoded); // keeps the loop observable
+        }
+        return lines / seconds;
+    }
+
+    /**
+     * Heap per tracked device: {@code devices} devices, {@link #MEMORY_ROUNDS} records each at the 10 s cadence,
+     * through the same replay path; used heap after full GCs, minus before.
+     */
+    private static void memory(int devices) {
+        TelemetryEncoder encoder = new TelemetryEncoder();
+        java.util.Random random = new java.util.Random(5);
+        double[] infused = new double[devices];
+        double[] battery = new double[devices];
+        double[] acid = new double[devices];
+        long before = usedHeapAfterGc();
+        Replay replay = new Replay(SettingsSource.NONE, tr -> { });
+        long t = System.nanoTime();
+        for (int round = 0; round < MEMORY_ROUNDS; round++) {
+            for (int d = 0; d < devices; d++) {
+                long ts = BenchData.T0 + round * BenchData.INTERVAL_MILLIS + d % 1000;
+                TelemetryRecord r = d % 2 == 0
+                        ? BenchData.pump(d, round, ts, round, d % 10 < 2, infused, battery, random)
+                        : BenchData.dialysis(d, round, ts, round, d % 10 < 2, acid, random);
+                byte[] line = encoder.encode(r);
+                replay.line(line, 0, line.length);
+            }
+        }
+        replay.finish(null);
+        long after = usedHeapAfterGc();
+        System.out.printf("memory: %,d devices, %,d records in %.1f s; heap %,d MB -> %,d MB: %,d bytes per device"
+                + " (everything the shard keeps: ledger, seq bitmap, newest decoded record, windows, alerts, maps)%n",
+                replay.deviceCount(), replay.lines(), (System.nanoTime() - t) / 1e9, before >> 20, after >> 20,
+                (after - before) / devices);
+        if (replay.deviceCount() != devices) {
+            throw new AssertionError("expected " + devices + " devices");
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
