@@ -82,9 +82,9 @@ public final class TokenVerifier {
             exact.issuer(issuer);
         }
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                audience == null ? null : Set.of(audience),
+                audience == null ? null : new java.util.HashSet<>(java.util.List.of(audience)),
                 exact.build(),
-                Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME),
+                new java.util.HashSet<>(java.util.List.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME)),
                 null);
         claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
