@@ -55,8 +55,8 @@ class DashboardBrowserIT {
 
     @Test
     void shouldTurnATileRedOnAHighAlertAndAcknowledgeItFromThePage() throws Exception {
-        Path chromium = firstExisting("chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser");
-        Path chromedriver = firstExisting("chromedriver", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+        Path chromium = onPath("vigil.chromium", "chromium", "chromium-browser");
+        Path chromedriver = onPath("vigil.chromedriver", "chromedriver");
         Files.createDirectories(SHOTS);
         long startNanos = System.nanoTime();
         String secret = TokenMinter.generateSecret();
@@ -188,15 +188,22 @@ class DashboardBrowserIT {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what, last);
     }
 
-    private static Path firstExisting(String what, String... candidates) {
-        for (String c : candidates) {
-            Path p = Path.of(c);
-            if (Files.isExecutable(p)) {
-                return p;
+    /** The executable named by a system property, else the first of the names found on the PATH. */
+    private static Path onPath(String property, String... names) {
+        String configured = System.getProperty(property);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String name : names) {
+                Path p = Path.of(dir, name);
+                if (!dir.isEmpty() && Files.isExecutable(p)) {
+                    return p;
+                }
             }
         }
-        throw new AssertionError(what + " not found at " + List.of(candidates) + ": install Debian's chromium and"
-                + " chromium-driver packages (.ci/run does)");
+        throw new AssertionError(List.of(names) + " not found on the PATH (or -D" + property + "): install Debian's"
+                + " chromium and chromium-driver packages (.ci/run does)");
     }
 
     /**
