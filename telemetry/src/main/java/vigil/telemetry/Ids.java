@@ -2,6 +2,11 @@ package vigil.telemetry;
 
 /** Pattern checks of telemetry-v1 identifiers, written out as character tests (no regex on the hot path). */
 public final class Ids {
+    /** telemetry-v1.md {@code deviceId}, as a regular expression for callers that need one (whole-value match). */
+    public static final String DEVICE_ID_REGEX = "[A-Za-z0-9][A-Za-z0-9._-]{2,63}";
+    /** telemetry-v1.md {@code careUnit}, as a regular expression (whole-value match). */
+    public static final String CARE_UNIT_REGEX = "[A-Za-z0-9._-]{1,32}";
+
     private Ids() {}
 
     /** {@code ^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$} (telemetry-v1.md, {@code deviceId}). */

@@ -25,6 +25,7 @@ import vigil.dashboard.problem.InvalidRequestResponse;
 import vigil.dashboard.query.KeysetCursor;
 import vigil.dashboard.query.ListView;
 import vigil.dashboard.query.Params;
+import vigil.telemetry.Ids;
 
 /**
  * {@code GET /api/v1/alerts} and {@code POST /api/v1/alerts/{alertId}/ack} (api-v1.md; lifecycle in alerts-v1.md).
@@ -39,7 +40,7 @@ public final class AlertRoutes {
     /** Longest acknowledgement note; a note is for a few words, not a record. */
     public static final int MAX_NOTE_CHARS = 500;
     /** alertId is {@code {deviceId}:{type}:{raisedTs}} (alerts-v1.md, "Lifecycle"). */
-    private static final Pattern ALERT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,63}:[A-Z_]{3,40}:[0-9]{1,19}");
+    private static final Pattern ALERT_ID = Pattern.compile(Ids.DEVICE_ID_REGEX + ":[A-Z_]{3,40}:[0-9]{1,19}");
     private static final String NOT_FOUND = "no such alert";
     private static final Comparator<AlertView> NEWEST_FIRST =
             Comparator.comparingLong(AlertView::raisedTs).reversed().thenComparing(AlertView::alertId);
@@ -72,7 +73,7 @@ public final class AlertRoutes {
 
     private void list(Context ctx, Access access) {
         Params p = new Params(ctx.queryParamMap());
-        String careUnit = p.matching("careUnit", "[A-Za-z0-9._-]{1,32}", "must be 1 to 32 of A-Z a-z 0-9 . _ -");
+        String careUnit = p.matching("careUnit", Ids.CARE_UNIT_REGEX, "must be 1 to 32 of A-Z a-z 0-9 . _ -");
         boolean openOnly = "open".equals(p.oneOf("status", List.of("open", "all"), "open"));
         Instant since = p.instant("since");
         int limit = p.limit(DEFAULT_LIMIT, MAX_LIMIT);
@@ -109,7 +110,7 @@ public final class AlertRoutes {
         }
         Map<String, AlertView> byId = new LinkedHashMap<>(); // one query per care unit of the caregiver
         for (String unit : access.principal().careUnits()) {
-            if (unit.matches("[A-Za-z0-9._-]{1,32}")) {
+            if (Ids.isCareUnit(unit)) {
                 store.open(unit, sinceMillis).forEach(a -> byId.put(a.alertId(), a));
             }
         }

@@ -14,6 +14,7 @@ import vigil.dashboard.auth.RouteGuard;
 import vigil.dashboard.query.KeysetCursor;
 import vigil.dashboard.query.ListView;
 import vigil.dashboard.query.Params;
+import vigil.telemetry.Ids;
 
 /**
  * {@code GET /api/v1/audit?deviceId=&actor=&from=&to=&limit=&cursor=} (api-v1.md): the audit log for auditors,
@@ -41,7 +42,7 @@ public final class AuditRoutes {
 
     private void read(Context ctx, Access access) {
         Params p = new Params(ctx.queryParamMap());
-        String deviceId = p.matching("deviceId", "[A-Za-z0-9][A-Za-z0-9._-]{2,63}", "is not a device id");
+        String deviceId = p.matching("deviceId", Ids.DEVICE_ID_REGEX, "is not a device id");
         String actor = p.matching("actor", "[^\\p{Cntrl}]{1,256}", "must be 1 to 256 characters");
         Instant from = p.instant("from");
         Instant to = p.instant("to");

@@ -1,14 +1,14 @@
 package vigil.dashboard.device;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import vigil.dashboard.auth.Access;
-import vigil.dashboard.problem.FieldError;
 import vigil.dashboard.problem.InvalidRequestResponse;
+import vigil.dashboard.query.Params;
+import vigil.telemetry.Ids;
 
 /**
  * The parameters of {@code GET /api/v1/devices}, validated, and the paging over a set of device states.
@@ -23,7 +23,7 @@ record DeviceQuery(String careUnit, String type, boolean alerting, int limit, De
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
     /** telemetry-v1.md: careUnit is {@code ^[A-Za-z0-9._-]{1,32}$}. */
-    private static final Pattern CARE_UNIT = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    private static final Pattern CARE_UNIT = Pattern.compile(Ids.CARE_UNIT_REGEX);
     private static final List<String> TYPES = List.of("infusion_pump", "dialysis");
     private static final List<String> STATUSES = List.of("all", "alerting");
 
@@ -37,45 +37,23 @@ record DeviceQuery(String careUnit, String type, boolean alerting, int limit, De
      *
      * @throws InvalidRequestResponse listing every invalid parameter
      */
-    static DeviceQuery parse(Map<String, List<String>> params) {
-        List<FieldError> errors = new ArrayList<>();
-        String careUnit = single(params, "careUnit", errors);
-        if (careUnit != null && !CARE_UNIT.matcher(careUnit).matches()) {
-            errors.add(new FieldError("careUnit", "must be 1 to 32 of A-Z a-z 0-9 . _ -"));
-        }
-        String type = single(params, "type", errors);
-        if (type != null && !TYPES.contains(type)) {
-            errors.add(new FieldError("type", "must be one of " + TYPES));
-        }
-        String status = single(params, "status", errors);
-        if (status != null && !STATUSES.contains(status)) {
-            errors.add(new FieldError("status", "must be one of " + STATUSES));
-        }
-        int limit = DEFAULT_LIMIT;
-        String limitText = single(params, "limit", errors);
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-                if (limit < 1 || limit > MAX_LIMIT) {
-                    errors.add(new FieldError("limit", "must be 1 to " + MAX_LIMIT));
-                }
-            } catch (NumberFormatException e) {
-                errors.add(new FieldError("limit", "must be a whole number 1 to " + MAX_LIMIT));
-            }
-        }
+    static DeviceQuery parse(Map<String, List<String>> query) {
+        Params params = new Params(query);
+        String careUnit = params.matching("careUnit", CARE_UNIT.pattern(), "must be 1 to 32 of A-Z a-z 0-9 . _ -");
+        String type = params.oneOf("type", TYPES, null);
+        String status = params.oneOf("status", STATUSES, null);
+        int limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT);
         DeviceCursor cursor = null;
-        String cursorText = single(params, "cursor", errors);
+        String cursorText = params.single("cursor");
         if (cursorText != null) {
             Optional<DeviceCursor> decoded = DeviceCursor.decode(cursorText);
             if (decoded.isEmpty()) {
-                errors.add(new FieldError("cursor", "is not a cursor from a previous answer"));
+                params.error("cursor", "is not a cursor from a previous answer");
             } else {
                 cursor = decoded.get();
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestResponse(errors);
-        }
+        params.check();
         return new DeviceQuery(careUnit, type, "alerting".equals(status), limit, cursor);
     }
 
@@ -95,18 +73,5 @@ record DeviceQuery(String careUnit, String type, boolean alerting, int limit, De
         }
         List<DeviceState> items = matching.subList(0, limit);
         return new DevicePage(items, DeviceCursor.after(items.get(limit - 1)).encode());
-    }
-
-    private static String single(Map<String, List<String>> params, String name, List<FieldError> errors) {
-        List<String> values = params.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            errors.add(new FieldError(name, "must be given at most once"));
-            return null;
-        }
-        String value = values.get(0);
-        return value.isEmpty() ? null : value;
     }
 }

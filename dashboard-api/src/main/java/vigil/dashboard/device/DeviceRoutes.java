@@ -19,6 +19,7 @@ import vigil.dashboard.auth.AccessRule;
 import vigil.dashboard.auth.Role;
 import vigil.dashboard.auth.RouteGuard;
 import vigil.dashboard.query.Params;
+import vigil.telemetry.Ids;
 
 /**
  * {@code GET /api/v1/devices}, {@code GET /api/v1/devices/{deviceId}} and
@@ -31,7 +32,7 @@ public final class DeviceRoutes {
     public static final AccessRule READ_DEVICES = AccessRule.rolesAllowed(Role.CAREGIVER, Role.DEVICE_ADMIN);
 
     /** telemetry-v1.md: {@code ^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$}; anything else cannot exist. */
-    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{2,63}");
+    public static final Pattern DEVICE_ID = Pattern.compile(Ids.DEVICE_ID_REGEX);
     private static final String NOT_FOUND = "no such device";
     /** Default chart span (api-v1.md: at least the last 24 h). */
     static final Duration DEFAULT_HISTORY_SPAN = Duration.ofHours(24);

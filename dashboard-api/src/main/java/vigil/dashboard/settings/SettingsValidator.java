@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import vigil.dashboard.problem.FieldError;
+import vigil.telemetry.Ids;
 
 /**
  * Validates a settings document of a PUT (api-v1.md, "Settings document") and returns it normalised: server fields
@@ -61,7 +62,7 @@ public final class SettingsValidator {
             errors.add(new FieldError("deviceId", "must be the device of the path, or left out"));
         }
         out.put("deviceId", deviceId);
-        String careUnit = text(body, "careUnit", "careUnit", "[A-Za-z0-9._-]{1,32}",
+        String careUnit = text(body, "careUnit", "careUnit", Ids.CARE_UNIT_REGEX,
                 "is required: 1 to 32 of A-Z a-z 0-9 . _ -", true, errors);
         if (careUnit != null) {
             out.put("careUnit", careUnit);

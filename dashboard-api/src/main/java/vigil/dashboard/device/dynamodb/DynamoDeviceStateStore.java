@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import vigil.dashboard.dynamodb.Attributes;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import vigil.dashboard.device.DeviceState;
@@ -142,20 +143,11 @@ public final class DynamoDeviceStateStore implements DeviceStateStore {
     }
 
     private static String string(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+        return Attributes.string(item, name);
     }
 
     private static Long number(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        if (v == null || v.n() == null) {
-            return null;
-        }
-        try {
-            return new BigDecimal(v.n()).longValueExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-            return null;
-        }
+        return Attributes.longValue(item, name);
     }
 
     private static long count(Map<String, AttributeValue> item, String name) {
