@@ -154,6 +154,16 @@ public final class SimulatedPump implements SimulatedDevice {
         vtbiMl = Math.max(0.1, rateMlPerHr * minutes / 60);
     }
 
+    /**
+     * Event: a new infusion (new {@code infusionId}) starts now at {@code rateMlPerHr} with volume for
+     * {@code minutes} at that rate.
+     */
+    public void startInfusion(double newRateMlPerHr, double minutes) {
+        startInfusion();
+        rateMlPerHr = clamp(newRateMlPerHr, 0.1, 1200);
+        vtbiMl = clamp(rateMlPerHr * minutes / 60, 0.1, 10_000);
+    }
+
     @Override
     public PumpRecord next(long deviceTimeMillis) {
         long dtMillis = lastTimeMillis == Long.MIN_VALUE ? 0 : Math.max(0, deviceTimeMillis - lastTimeMillis);

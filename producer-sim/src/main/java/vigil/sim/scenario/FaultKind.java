@@ -26,6 +26,8 @@ public enum FaultKind {
     FILTER_HOURS("filterHours", DeviceType.DIALYSIS, List.of("hours"), List.of()),
     /** The running infusion has {@code minutesLeft} of volume left: INFUSION_NEAR_END. */
     INFUSION_NEAR_END("infusionNearEnd", DeviceType.INFUSION_PUMP, List.of("minutesLeft"), List.of()),
+    /** A new infusion at {@code rateMlPerHr} (default 100) for {@code minutesLeft} (default 120). */
+    START_INFUSION("startInfusion", DeviceType.INFUSION_PUMP, List.of(), List.of("rateMlPerHr", "minutesLeft")),
     /** A caregiver pauses the infusion for the fault's {@code for}. */
     PAUSE("pause", DeviceType.INFUSION_PUMP, List.of(), List.of()),
     /** A new treatment starts, {@code elapsedMin} (optional, default 0) minutes in. */

@@ -186,6 +186,12 @@ public final class FaultSchedule implements RecordFlow {
                     ((SimulatedPump) device).endInfusionIn(f.parameter("minutesLeft", 10));
                 }
             }
+            case START_INFUSION -> {
+                if (start) {
+                    ((SimulatedPump) device).startInfusion(
+                            f.parameter("rateMlPerHr", 100), f.parameter("minutesLeft", 120));
+                }
+            }
             case PAUSE -> {
                 if (start) {
                     ((SimulatedPump) device).pause(f.lasting().toMillis());

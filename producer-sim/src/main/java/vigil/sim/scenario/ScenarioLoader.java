@@ -36,7 +36,8 @@ public final class ScenarioLoader {
             "infusion-near-end", "battery-depletion", "concentrate-low", "filter-life", "device-offline",
             "data-quality", "stream-faults");
 
-    static final Instant DEFAULT_START = Instant.parse("2026-11-22T08:00:00Z");
+    /** Device time of the first record when a scenario gives no {@code start} (and of plain runs to a file). */
+    public static final Instant DEFAULT_START = Instant.parse("2026-11-22T08:00:00Z");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
