@@ -397,8 +397,31 @@ public final class TelemetryDecoder {
         if (f == null || f.kind() != FieldSpec.Kind.NUMBER || (rounded != f.min() && rounded != f.max())) {
             return false;
         }
-        BigDecimal exact = p.getDecimalValue();
+        BigDecimal exact;
+        try {
+            exact = p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            // An exponent beyond BigDecimal's int scale ("0e19007199254740992", "-1e-9999999999"); found by fuzzing.
+            return isTinyBeyondBound(p, f, rounded);
+        }
         return exact.compareTo(BigDecimal.valueOf(f.min())) < 0 || exact.compareTo(BigDecimal.valueOf(f.max())) > 0;
+    }
+
+    /**
+     * For a decimal whose exponent BigDecimal cannot hold but whose double is a finite bound: a huge positive
+     * exponent would have overflowed to infinity, so the value is exactly zero (all mantissa digits zero) or
+     * non-zero and smaller in magnitude than any double, on the side of its sign.
+     */
+    private static boolean isTinyBeyondBound(JsonParser p, FieldSpec f, double rounded) throws IOException {
+        char[] text = p.getTextCharacters();
+        int end = p.getTextOffset() + p.getTextLength();
+        boolean negative = text[p.getTextOffset()] == '-';
+        for (int i = p.getTextOffset(); i < end && text[i] != 'e' && text[i] != 'E'; i++) {
+            if (text[i] >= '1' && text[i] <= '9') {
+                return negative ? rounded == f.min() : rounded == f.max();
+            }
+        }
+        return false; // exactly zero, which the double 0.0 represents exactly
     }
 
     /** Skips a value at {@code level} (the level of the object holding it), enforcing the depth limit. */
