@@ -50,6 +50,8 @@ public record ConsumerConfig(
         require("TRIM_HORIZON".equals(initialPosition) || "LATEST".equals(initialPosition),
                 "VIGIL_INITIAL_POSITION must be TRIM_HORIZON or LATEST, was " + initialPosition);
         require(pollInterval.toMillis() >= 200, "VIGIL_POLL_INTERVAL_MS must be >= 200 (KCL's minimum)");
+        // alerts-v1.md: DEVICE_OFFLINE is checked at least every 5 s per shard; the check runs on every poll.
+        require(pollInterval.toMillis() <= 5_000, "VIGIL_POLL_INTERVAL_MS must be <= 5000 (offline checks)");
         require(maxRecordsPerPoll >= 1 && maxRecordsPerPoll <= 10_000, "VIGIL_MAX_RECORDS must be 1..10000");
         require(failoverTime.toMillis() >= 1_000, "VIGIL_FAILOVER_MS must be >= 1000");
         require(workerId != null && !workerId.isBlank(), "VIGIL_WORKER_ID must not be blank");

@@ -5,7 +5,9 @@ import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import vigil.consumer.kcl.ConsumerRuntime;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
+import vigil.consumer.state.dynamodb.HistoryRecordingEffectsWriter;
 
 /** A running consumer: clients, writer and KCL worker, wired from a {@link ConsumerConfig}. Wiring only. */
 public final class VigilConsumer implements AutoCloseable {
@@ -23,8 +25,10 @@ public final class VigilConsumer implements AutoCloseable {
             ConsumerConfig config, AwsCredentialsProvider credentials, MeterRegistry registry, Clock clock) {
         AwsClients clients = AwsClients.create(config, credentials);
         ConsumerMeters meters = new ConsumerMeters(registry);
-        DynamoEffectsWriter writer =
-                new DynamoEffectsWriter(clients.dynamo(), config.tablePrefix(), config.quarantineTtl(), meters);
+        EffectsWriter writer = new HistoryRecordingEffectsWriter(
+                new DynamoEffectsWriter(clients.dynamo(), config.tablePrefix(), config.quarantineTtl(), meters),
+                clients.dynamo(),
+                config.tablePrefix());
         ConsumerRuntime runtime = ConsumerRuntime.start(
                 config, clients.kinesis(), clients.dynamo(), clients.cloudWatch(), writer, meters, clock);
         return new VigilConsumer(clients, runtime, meters);

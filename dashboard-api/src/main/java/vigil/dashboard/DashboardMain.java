@@ -89,9 +89,17 @@ public final class DashboardMain {
                 + " for a local emulator (default: the AWS endpoint of the region)");
         vars.put(DashboardConfig.ENV_REGION, "AWS region (default: the SDK default region chain, e.g. AWS_REGION;"
                 + " us-east-1 when an endpoint override is set)");
+        vars.put(DashboardConfig.ENV_JWKS_URL, "production tokens: an OIDC issuer's JWKS URL; RS256/ES256 tokens are"
+                + " then verified with its keys, and " + DashboardConfig.ENV_JWT_SECRET + " must be unset");
+        vars.put(DashboardConfig.ENV_JWT_ISSUER, "the iss claim to require (required with the JWKS URL)");
+        vars.put(DashboardConfig.ENV_JWT_AUDIENCE, "the aud value to require (optional, JWKS mode)");
+        vars.put(DashboardConfig.ENV_TLS_KEYSTORE, "PKCS#12 keystore: serve HTTPS only with its key (optional)");
+        vars.put(DashboardConfig.ENV_TLS_KEYSTORE_PASSWORD, "the keystore's password");
+        vars.put(DashboardConfig.ENV_CORS_ORIGINS, "comma-separated origins allowed by CORS (default: CORS off)");
+        vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "event stream poll period, 100-1500 ms (default 500)");
         out.println("usage: DashboardMain [--help]");
         out.println("Serves the Vigil dashboard API (api-v1). Configuration is read from the environment:");
-        vars.forEach((name, text) -> out.printf("  %-24s %s%n", name, text));
+        vars.forEach((name, text) -> out.printf("  %-28s %s%n", name, text));
         out.println("AWS credentials come from the SDK default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,"
                 + " profile or role).");
         out.println("Stops cleanly on SIGTERM or Ctrl-C.");

@@ -12,25 +12,45 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.ParsedEndpoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.net.MalformedURLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import vigil.dashboard.alert.AlertRoutes;
+import vigil.dashboard.alert.dynamodb.DynamoAlertStore;
+import vigil.dashboard.audit.AuditRoutes;
 import vigil.dashboard.audit.AuditUnavailableException;
 import vigil.dashboard.audit.dynamodb.DynamoAuditLog;
 import vigil.dashboard.auth.RouteGuard;
 import vigil.dashboard.auth.TokenVerifier;
 import vigil.dashboard.device.DeviceRoutes;
+import vigil.dashboard.device.dynamodb.DynamoDeviceHistoryStore;
 import vigil.dashboard.device.dynamodb.DynamoDeviceStateStore;
+import vigil.dashboard.events.ChangeFeed;
+import vigil.dashboard.events.EventRoutes;
 import vigil.dashboard.health.HealthRoutes;
 import vigil.dashboard.problem.Problem;
 import vigil.dashboard.problem.ProblemResponses;
+import vigil.dashboard.settings.SettingsRoutes;
+import vigil.dashboard.settings.dynamodb.DynamoSettingsStore;
+import vigil.dashboard.web.WebPage;
 import vigil.schema.Tables;
 
 /**
@@ -43,9 +63,13 @@ public final class DashboardServer implements AutoCloseable {
     public static final long MAX_REQUEST_BYTES = 64 * 1024;
 
     private final Javalin app;
+    private final ChangeFeed feed;
+    private final boolean tls;
 
-    private DashboardServer(Javalin app) {
+    private DashboardServer(Javalin app, ChangeFeed feed, boolean tls) {
         this.app = app;
+        this.feed = feed;
+        this.tls = tls;
     }
 
     /** Starts the API on {@code config.host():config.port()} (port 0 picks a free port) over the given client. */
@@ -53,24 +77,45 @@ public final class DashboardServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(dynamo, "dynamo");
         Clock clock = Clock.systemUTC();
-        RouteGuard guard = new RouteGuard(
-                new TokenVerifier(config.jwtSecretBytes()),
-                new DynamoAuditLog(dynamo, config.tablePrefix()),
-                clock);
-        DeviceRoutes devices = new DeviceRoutes(new DynamoDeviceStateStore(dynamo, config.tablePrefix()));
-        HealthRoutes health =
-                new HealthRoutes(dynamo, config.tablePrefix(), List.of(Tables.DEVICE_STATE, Tables.AUDIT), clock);
+        ObjectMapper json = objectMapper();
+        String prefix = config.tablePrefix();
+        DynamoAuditLog auditLog = new DynamoAuditLog(dynamo, prefix);
+        RouteGuard guard = new RouteGuard(verifier(config), auditLog, clock);
+        DynamoDeviceStateStore deviceStore = new DynamoDeviceStateStore(dynamo, prefix);
+        DynamoAlertStore alertStore = new DynamoAlertStore(dynamo, prefix);
+        DeviceRoutes devices =
+                new DeviceRoutes(deviceStore, alertStore, new DynamoDeviceHistoryStore(dynamo, prefix), clock);
+        AlertRoutes alerts = new AlertRoutes(alertStore, json, clock);
+        SettingsRoutes settings = new SettingsRoutes(new DynamoSettingsStore(dynamo, prefix), deviceStore, json, clock);
+        AuditRoutes auditRoutes = new AuditRoutes(auditLog, clock);
+        ChangeFeed feed = new ChangeFeed(deviceStore, alertStore, config.eventPollInterval());
+        EventRoutes events = new EventRoutes(feed, json);
+        HealthRoutes health = new HealthRoutes(dynamo, prefix,
+                List.of(Tables.DEVICE_STATE, Tables.ALERTS, Tables.SETTINGS, Tables.AUDIT), clock);
+        boolean tls = config.tlsKeystore() != null;
 
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            if (tls) {
+                cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, config));
+            }
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
-            cfg.jsonMapper(new JavalinJackson(objectMapper(), false));
+            cfg.jsonMapper(new JavalinJackson(json, false));
             // Path templates only: no query strings (cursors), no headers (tokens).
             cfg.requestLogger.http((ctx, ms) -> LOG.debug(
                     "{} {} -> {} in {} ms", ctx.method(), routeTemplate(ctx), ctx.statusCode(), ms));
+            if (!config.corsOrigins().isEmpty()) {
+                cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    String first = config.corsOrigins().get(0);
+                    rule.allowHost(first, config.corsOrigins().subList(1, config.corsOrigins().size())
+                            .toArray(new String[0]));
+                    rule.exposeHeader("ETag");
+                }));
+            }
+            WebPage.install(cfg);
             ProblemResponses.install(cfg.routes);
             cfg.routes.exception(AuditUnavailableException.class, (e, ctx) -> {
                 LOG.error("answering 503: {}", e.getMessage());
@@ -83,11 +128,66 @@ public final class DashboardServer implements AutoCloseable {
                 }
             });
             health.register(cfg.routes);
+            WebPage.registerOpenApi(cfg.routes);
             devices.register(cfg.routes, guard);
+            alerts.register(cfg.routes, guard);
+            settings.register(cfg.routes, guard);
+            events.register(cfg.routes, guard);
+            auditRoutes.register(cfg.routes, guard);
         });
-        app.start();
-        LOG.info("dashboard API listening on {}:{} (tables {}*)", config.host(), app.port(), config.tablePrefix());
-        return new DashboardServer(app);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            feed.close();
+            throw e;
+        }
+        LOG.info("dashboard API listening on {}://{}:{} (tables {}*, tokens {})", tls ? "https" : "http",
+                config.host(), app.port(), config.tablePrefix(), config.jwksUrl() == null ? "HS256" : "JWKS");
+        return new DashboardServer(app, feed, tls);
+    }
+
+    private static TokenVerifier verifier(DashboardConfig config) {
+        if (config.jwksUrl() == null) {
+            return new TokenVerifier(config.jwtSecretBytes());
+        }
+        try {
+            return TokenVerifier.forJwks(config.jwksUrl().toURL(), config.jwtIssuer(), config.jwtAudience());
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("JWKS URL is not a URL", e);
+        }
+    }
+
+    /** HTTPS only, HTTP/1.1, with the configured PKCS#12 keystore; replaces the plain HTTP connector. */
+    private static Connector httpsConnector(Server server, HttpConfiguration http, DashboardConfig config) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(config.tlsKeystore().toAbsolutePath().toString());
+        ssl.setKeyStorePassword(config.tlsKeystorePassword());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration(http);
+        // Host checks belong to the deployment (certificates name the service); loopback tests use 127.0.0.1.
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        ServerConnector connector = new ServerConnector(
+                server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        return connector;
+    }
+
+    /** Every HTTP route as {@code METHOD path-template}, e.g. {@code GET /api/v1/devices/{deviceId}}. */
+    public List<String> routes() {
+        List<String> routes = new ArrayList<>();
+        for (ParsedEndpoint e : app.unsafe.internalRouter.allHttpHandlers()) {
+            if (e.endpoint.method.isHttpMethod()) {
+                routes.add(e.endpoint.method.name() + " " + e.endpoint.path);
+            }
+        }
+        return routes;
+    }
+
+    /** Whether the server speaks HTTPS (a TLS keystore was configured). */
+    public boolean tls() {
+        return tls;
     }
 
     private static String routeTemplate(io.javalin.http.Context ctx) {
@@ -103,7 +203,7 @@ public final class DashboardServer implements AutoCloseable {
      * ({@code 2026-11-22T08:03:11.120Z}, api-v1.md), decimals without exponent, nulls written (figures that are not
      * evaluable are {@code null}, not absent).
      */
-    static ObjectMapper objectMapper() {
+    public static ObjectMapper objectMapper() {
         DateTimeFormatter millis = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
         SimpleModule times = new SimpleModule("vigil-times");
         times.addSerializer(Instant.class, new StdSerializer<Instant>(Instant.class) {
@@ -129,6 +229,10 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            feed.close();
+        } finally {
+            app.stop();
+        }
     }
 }

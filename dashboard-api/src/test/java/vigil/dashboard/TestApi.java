@@ -24,6 +24,7 @@ import vigil.dashboard.auth.TokenMinter;
 import vigil.dashboard.auth.TokenSpec;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
+import vigil.schema.AlertAttributes;
 import vigil.schema.DeviceStateAttributes;
 import vigil.schema.Tables;
 
@@ -94,6 +95,73 @@ public final class TestApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Any request with an optional bearer token, JSON body and extra headers (name, value, name, value ...). */
+    public Reply request(String method, String path, String token, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    /** Writes an alert item as the consumer would (names from AlertAttributes); open unless status is CLEARED. */
+    public void putAlert(String alertId, String deviceId, String careUnit, String type, String priority,
+            String status, long raisedTs) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(AlertAttributes.ALERT_ID, AttributeValue.fromS(alertId));
+        item.put(AlertAttributes.DEVICE_ID, AttributeValue.fromS(deviceId));
+        item.put(AlertAttributes.DEVICE_TYPE, AttributeValue.fromS("infusion_pump"));
+        if (careUnit != null) {
+            item.put(AlertAttributes.CARE_UNIT, AttributeValue.fromS(careUnit));
+        }
+        if (!"CLEARED".equals(status)) {
+            item.put(AlertAttributes.OPEN_CARE_UNIT,
+                    AttributeValue.fromS(careUnit == null ? AlertAttributes.UNASSIGNED_CARE_UNIT : careUnit));
+        }
+        item.put(AlertAttributes.TYPE, AttributeValue.fromS(type));
+        item.put(AlertAttributes.PRIORITY, AttributeValue.fromS(priority));
+        item.put(AlertAttributes.MAX_PRIORITY, AttributeValue.fromS(priority));
+        item.put(AlertAttributes.STATUS, AttributeValue.fromS(status));
+        item.put(AlertAttributes.RAISED_TS, n(raisedTs));
+        item.put(AlertAttributes.RAISED_AT, AttributeValue.fromS(Instant.ofEpochMilli(raisedTs).toString()));
+        item.put(AlertAttributes.UPDATED_AT, AttributeValue.fromS(Instant.ofEpochMilli(raisedTs).toString()));
+        item.put(AlertAttributes.MESSAGE, AttributeValue.fromS("Test alert " + type));
+        item.put(AlertAttributes.HISTORY, AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+                "change", AttributeValue.fromS("RAISED"),
+                "status", AttributeValue.fromS("ACTIVE"),
+                "priority", AttributeValue.fromS(priority),
+                "at", AttributeValue.fromS(Instant.ofEpochMilli(raisedTs).toString()),
+                "actor", AttributeValue.fromS("system"))))));
+        item.put(AlertAttributes.HISTORY_COUNT, n(1));
+        dynamo().putItem(PutItemRequest.builder()
+                .tableName(Tables.ALERTS.nameWith(aws.tablePrefix()))
+                .item(item)
+                .build());
+    }
+
+    /** Adds open alert ids to a device-state item (as the consumer does on every alert transition). */
+    public void setOpenAlerts(String deviceId, String... alertIds) {
+        List<AttributeValue> ids = new ArrayList<>();
+        for (String id : alertIds) {
+            ids.add(AttributeValue.fromS(id));
+        }
+        dynamo().updateItem(b -> b.tableName(Tables.DEVICE_STATE.nameWith(aws.tablePrefix()))
+                .key(Map.of(DeviceStateAttributes.DEVICE_ID, AttributeValue.fromS(deviceId)))
+                .updateExpression("SET #o = :o")
+                .expressionAttributeNames(Map.of("#o", DeviceStateAttributes.OPEN_ALERT_IDS))
+                .expressionAttributeValues(Map.of(":o", AttributeValue.fromL(ids))));
     }
 
     public URI uri(String path) {

@@ -21,6 +21,8 @@ public final class DeviceStateAttributes {
     public static final String COUNT_DUPLICATE = "countDuplicate";
     public static final String COUNT_LATE = "countLate";
     public static final String COUNT_REJECTED = "countRejected";
+    /** Ids of the device's open alerts (list of strings). */
+    public static final String OPEN_ALERT_IDS = "openAlertIds";
     /** Consumer wall time of the write, epoch millis (for end-to-end latency). */
     public static final String UPDATED_MILLIS = "updatedMillis";
 

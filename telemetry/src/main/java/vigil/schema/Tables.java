@@ -30,6 +30,18 @@ public final class Tables {
     public static final TableSpec SETTINGS =
             new TableSpec("settings", KeySpec.string("deviceId"), null, List.of(), null);
 
+    /**
+     * Rule figures per device and event-time minute, for the dashboard's charts (api-v1.md, device history). Written
+     * by the consumer (at most one point per device and minute); items expire by TTL after
+     * {@link HistoryAttributes#RETENTION_HOURS} hours.
+     */
+    public static final TableSpec DEVICE_HISTORY = new TableSpec(
+            "device-history",
+            KeySpec.string(HistoryAttributes.DEVICE_ID),
+            KeySpec.number(HistoryAttributes.MINUTE_MILLIS),
+            List.of(),
+            HistoryAttributes.EXPIRES_AT);
+
     /** Append-only audit log (api-v1.md, "Audit log"): partitioned by UTC day, sorted by time. */
     public static final TableSpec AUDIT =
             new TableSpec("audit", KeySpec.string("day"), KeySpec.string("entryKey"), List.of(), null);
@@ -38,6 +50,6 @@ public final class Tables {
 
     /** All tables, in creation order. */
     public static List<TableSpec> all() {
-        return List.of(DEVICE_STATE, QUARANTINE, ALERTS, SETTINGS, AUDIT);
+        return List.of(DEVICE_STATE, QUARANTINE, ALERTS, SETTINGS, AUDIT, DEVICE_HISTORY);
     }
 }

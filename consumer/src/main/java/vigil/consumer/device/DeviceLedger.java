@@ -1,5 +1,7 @@
 package vigil.consumer.device;
 
+import vigil.consumer.rules.DeviceFigures;
+import vigil.consumer.rules.DeviceRules;
 import vigil.telemetry.DeviceType;
 import vigil.telemetry.TelemetryRecord;
 
@@ -16,6 +18,7 @@ public final class DeviceLedger {
     public static final long LATE_AFTER_MILLIS = 120_000;
 
     private final String deviceId;
+    private final DeviceRules rules; // the device's windows and alerts, same writer
     private DeviceType deviceType; // null until the first accepted record (rejections may come first)
     private final SeqWindow seqs = new SeqWindow();
     private TelemetryRecord newest; // greatest ts among applied records; equal ts: the later arrival
@@ -26,8 +29,13 @@ public final class DeviceLedger {
     private long rejected;
     private boolean dirty; // changed since the last snapshot was taken for writing
 
-    public DeviceLedger(String deviceId) {
+    public DeviceLedger(String deviceId, DeviceRules rules) {
         this.deviceId = deviceId;
+        this.rules = rules;
+    }
+
+    public DeviceRules rules() {
+        return rules;
     }
 
     /** The device's type, or {@code null} while only rejected records were seen. */
@@ -78,12 +86,13 @@ public final class DeviceLedger {
     }
 
     public boolean isDirty() {
-        return dirty;
+        return dirty || rules.isDirty();
     }
 
     /** An immutable copy for the writer; clears the dirty flag. Null while no record was accepted. */
     public DeviceSnapshot takeSnapshot(long nowMillis) {
         dirty = false;
+        DeviceFigures figures = rules.publish();
         if (newest == null) {
             return null;
         }
@@ -97,6 +106,7 @@ public final class DeviceLedger {
                 duplicates,
                 late,
                 rejected,
-                nowMillis);
+                nowMillis,
+                figures);
     }
 }

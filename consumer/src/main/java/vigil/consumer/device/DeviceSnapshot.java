@@ -1,5 +1,6 @@
 package vigil.consumer.device;
 
+import vigil.consumer.rules.DeviceFigures;
 import vigil.telemetry.DeviceType;
 import vigil.telemetry.TelemetryRecord;
 
@@ -10,6 +11,7 @@ import vigil.telemetry.TelemetryRecord;
  * @param lastSeq           the highest accepted sequence number
  * @param lastArrivalMillis Kinesis arrival of the latest accepted record, epoch millis
  * @param snapshotMillis    consumer wall clock when the snapshot was taken, epoch millis
+ * @param figures           rule figures and open alert ids (alerts-v1.md, "Derived device state")
  */
 public record DeviceSnapshot(
         String deviceId,
@@ -21,4 +23,5 @@ public record DeviceSnapshot(
         long duplicates,
         long late,
         long rejected,
-        long snapshotMillis) {}
+        long snapshotMillis,
+        DeviceFigures figures) {}

@@ -11,6 +11,10 @@ import org.slf4j.LoggerFactory;
 import vigil.consumer.device.DeviceLedger;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.rules.Acknowledgement;
+import vigil.consumer.rules.AlertEngine;
+import vigil.consumer.rules.DeviceSettings;
+import vigil.consumer.rules.SettingsSource;
 import vigil.consumer.state.PendingEffects;
 import vigil.consumer.state.QuarantinedRecord;
 import vigil.telemetry.DecodeResult;
@@ -37,15 +41,50 @@ public final class ShardIngest {
     private final Clock clock;
     private final ConsumerMeters meters;
     private final TelemetryDecoder decoder = new TelemetryDecoder();
+    private final AlertEngine engine;
     private final Map<String, DeviceLedger> ledgers = new HashMap<>();
     private final List<QuarantinedRecord> quarantined = new ArrayList<>();
     private final byte[] scratch = new byte[TelemetryDecoder.MAX_RECORD_BYTES];
     private final Map<Class<?>, Boolean> loggedErrors = new HashMap<>(); // log each distinct bug once
 
     public ShardIngest(String shardId, Clock clock, ConsumerMeters meters) {
+        this(shardId, clock, meters, SettingsSource.NONE);
+    }
+
+    /** With the devices' settings documents from {@code settings} (thresholds, calibration, care unit). */
+    public ShardIngest(String shardId, Clock clock, ConsumerMeters meters, SettingsSource settings) {
         this.shardId = shardId;
         this.clock = clock;
         this.meters = meters;
+        this.engine = new AlertEngine(settings);
+    }
+
+    private DeviceLedger ledger(String deviceId) {
+        DeviceLedger ledger = ledgers.get(deviceId);
+        if (ledger == null) {
+            ledger = new DeviceLedger(deviceId, engine.track(deviceId));
+            ledgers.put(deviceId, ledger);
+        }
+        return ledger;
+    }
+
+    /**
+     * Processing-time rules (DEVICE_OFFLINE, DATA_QUALITY clear) at the consumer's clock. The shard processor calls
+     * this on every call, empty batches included, so a quiet shard is still checked every poll (at most 5 s apart,
+     * alerts-v1.md).
+     */
+    public void onTick(long nowMillis) {
+        engine.onTick(nowMillis);
+    }
+
+    /** A settings document changed (thresholds, calibration, care unit). */
+    public void applySettings(String deviceId, DeviceSettings settings) {
+        engine.applySettings(deviceId, settings);
+    }
+
+    /** An acknowledgement from the API; false when the alert is not open on this shard. */
+    public boolean acknowledge(Acknowledgement ack) {
+        return engine.acknowledge(ack);
     }
 
     /**
@@ -89,17 +128,21 @@ public final class ShardIngest {
     }
 
     private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
-        DeviceLedger ledger = ledgers.computeIfAbsent(record.deviceId(), DeviceLedger::new);
+        DeviceLedger ledger = ledger(record.deviceId());
         if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
             reject(data, seqNo, subSeq, arrivalMillis,
                     new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
             return;
         }
         switch (ledger.offer(record, arrivalMillis)) {
-            case APPLIED -> meters.accepted();
+            case APPLIED -> {
+                meters.accepted();
+                engine.onApplied(ledger.rules(), record, arrivalMillis);
+            }
             case LATE -> {
                 meters.accepted();
                 meters.late();
+                engine.onLate(ledger.rules(), arrivalMillis);
             }
             case DUPLICATE -> meters.duplicate();
         }
@@ -109,7 +152,9 @@ public final class ShardIngest {
             ByteBuffer data, String seqNo, long subSeq, long arrivalMillis, DecodeResult.Rejected rejected) {
         meters.rejected(rejected.reason());
         if (rejected.deviceId() != null) {
-            ledgers.computeIfAbsent(rejected.deviceId(), DeviceLedger::new).countRejected();
+            DeviceLedger ledger = ledger(rejected.deviceId());
+            ledger.countRejected();
+            engine.onRejected(ledger.rules(), arrivalMillis);
         }
         quarantined.add(new QuarantinedRecord(shardId, seqNo, subSeq, arrivalMillis, rejected.reason(), null,
                 rejected.deviceId(), rejected.field(), copy(data)));
@@ -121,7 +166,10 @@ public final class ShardIngest {
         return bytes;
     }
 
-    /** The effects collected since the last call: snapshots of changed devices and quarantined records. */
+    /**
+     * The effects collected since the last call: snapshots of changed devices (figures published), quarantined
+     * records and alert transitions.
+     */
     public PendingEffects drainEffects() {
         long nowMillis = clock.millis();
         List<DeviceSnapshot> states = new ArrayList<>();
@@ -133,7 +181,7 @@ public final class ShardIngest {
                 }
             }
         }
-        PendingEffects effects = new PendingEffects(states, quarantined);
+        PendingEffects effects = new PendingEffects(states, quarantined, engine.drainTransitions());
         quarantined.clear();
         return effects;
     }
@@ -142,6 +190,7 @@ public final class ShardIngest {
     public void reset() {
         ledgers.clear();
         quarantined.clear();
+        engine.reset();
     }
 
     public int deviceCount() {

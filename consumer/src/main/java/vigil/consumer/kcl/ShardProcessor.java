@@ -85,7 +85,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
                         : r.approximateArrivalTimestamp().toEpochMilli();
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
             }
-            if (!input.records().isEmpty() && flush()) {
+            ingest.onTick(clock.millis()); // processing-time rules, also on empty batches (quiet shards)
+            boolean durable = flush();
+            if (durable && !input.records().isEmpty()) {
                 checkpoint(input.checkpointer());
             }
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint

@@ -12,10 +12,12 @@ import java.util.Objects;
  *                   {@code none}
  * @param action     what was attempted
  * @param deviceId   the device addressed, or {@code null} for requests that address none (lists)
+ * @param alertId    the alert addressed (acknowledgements), or {@code null}
  * @param outcomeStatus the HTTP status of the answer
  */
 public record AuditEntry(
-        Instant time, String actor, String role, AuditAction action, String deviceId, int outcomeStatus) {
+        Instant time, String actor, String role, AuditAction action, String deviceId, String alertId,
+        int outcomeStatus) {
     public AuditEntry {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(actor, "actor");

@@ -57,6 +57,21 @@ public final class RouteGuard {
      */
     public Handler protect(
             AccessRule rule, AuditAction action, Function<Context, String> deviceIdOf, GuardedHandler handler) {
+        return protect(rule, action, deviceIdOf, ctx -> null, handler);
+    }
+
+    /**
+     * A protected route addressing an alert.
+     *
+     * @param deviceIdOf the device the request addresses, or null
+     * @param alertIdOf  the alert the request addresses, as written to the audit log
+     */
+    public Handler protect(
+            AccessRule rule,
+            AuditAction action,
+            Function<Context, String> deviceIdOf,
+            Function<Context, String> alertIdOf,
+            GuardedHandler handler) {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(handler, "handler");
@@ -65,6 +80,8 @@ public final class RouteGuard {
             Set<Role> admitted = rule.admittedRoles(principal);
             String auditRole = AccessRule.auditRole(admitted).map(Role::claimName).orElse(principal.rolesForAudit());
             String deviceId = truncate(deviceIdOf.apply(ctx));
+            String alertId = truncate(alertIdOf.apply(ctx));
+            Target target = new Target(deviceId, alertId);
             int status;
             try {
                 if (admitted.isEmpty()) {
@@ -73,14 +90,15 @@ public final class RouteGuard {
                 handler.handle(ctx, new Access(principal, admitted));
                 status = ctx.statusCode();
             } catch (HttpResponseException e) {
-                appendAfterFailure(principal, auditRole, action, deviceId, e.getStatus());
+                appendAfterFailure(principal, auditRole, action, target, e.getStatus());
                 throw e;
             } catch (Exception e) {
-                appendAfterFailure(principal, auditRole, action, deviceId, 500);
+                appendAfterFailure(principal, auditRole, action, target, 500);
                 throw e;
             }
             // Throws AuditUnavailableException (mapped to 503) before the prepared answer leaves the server.
-            audit.append(new AuditEntry(clock.instant(), principal.subject(), auditRole, action, deviceId, status));
+            audit.append(new AuditEntry(
+                    clock.instant(), principal.subject(), auditRole, action, deviceId, alertId, status));
         };
     }
 
@@ -97,15 +115,18 @@ public final class RouteGuard {
     }
 
     private void appendAfterFailure(
-            Principal principal, String role, AuditAction action, String deviceId, int status) {
+            Principal principal, String role, AuditAction action, Target target, int status) {
         try {
-            audit.append(new AuditEntry(clock.instant(), principal.subject(), role, action, deviceId, status));
+            audit.append(new AuditEntry(
+                    clock.instant(), principal.subject(), role, action, target.deviceId(), target.alertId(), status));
         } catch (RuntimeException auditFailure) {
             // The request fails anyway; keep its own status and record that its audit entry is missing.
             LOG.error("audit entry for a failed {} request (status {}) not written: {}",
                     action.wireName(), status, auditFailure.toString());
         }
     }
+
+    private record Target(String deviceId, String alertId) {}
 
     private static String truncate(String id) {
         if (id == null || id.length() <= MAX_AUDITED_ID_CHARS) {

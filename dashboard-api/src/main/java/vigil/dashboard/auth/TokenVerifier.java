@@ -3,6 +3,8 @@ package vigil.dashboard.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -12,6 +14,7 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.javalin.http.UnauthorizedResponse;
+import java.net.URL;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -19,8 +22,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies HS256 bearer tokens (api-v1.md, "Authentication and roles") and turns their claims into a
- * {@link Principal}. Rejects, as 401: unsigned ({@code alg: none}) tokens and any algorithm but HS256, a wrong
+ * Verifies bearer tokens (api-v1.md, "Authentication and roles"): HS256 with a local secret, or RS256/ES256 with
+ * the keys of an OIDC issuer's JWKS ({@link #forJwks}) and turns their claims into a
+ * {@link Principal}. Rejects, as 401: unsigned ({@code alg: none}) tokens and any algorithm but the mode's, a wrong
  * signature, a missing {@code exp} or {@code sub}, an {@code exp} more than {@link #MAX_CLOCK_SKEW_SECONDS} in the
  * past, an {@code nbf} in the future, and malformed role or scope claims. A token without any known role is valid
  * here; the route then answers 403.
@@ -37,16 +41,54 @@ public final class TokenVerifier {
 
     private final DefaultJWTProcessor<SecurityContext> processor;
 
+    /** Local mode: HS256 tokens signed with {@code secret} (at least 32 bytes). */
     public TokenVerifier(byte[] secret) {
         if (secret.length < 32) {
             throw new IllegalArgumentException("an HS256 secret has at least 32 bytes");
         }
-        processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
-        DefaultJWTClaimsVerifier<SecurityContext> claims =
-                new DefaultJWTClaimsVerifier<>(null, Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME));
+        processor = processor(
+                new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)), null, null);
+    }
+
+    private TokenVerifier(DefaultJWTProcessor<SecurityContext> processor) {
+        this.processor = processor;
+    }
+
+    /**
+     * Production mode: RS256 or ES256 tokens of an OIDC issuer, verified with the keys of its JWKS document. Keys are
+     * fetched on first use, cached, and refetched when a token names an unknown key id (key rotation); a JWKS
+     * outage is retried once per verification. HS256 and every other algorithm are rejected.
+     *
+     * @param jwksUrl  the issuer's {@code jwks_uri}
+     * @param issuer   the required {@code iss} claim
+     * @param audience the required {@code aud} value, or null to accept any audience
+     */
+    public static TokenVerifier forJwks(URL jwksUrl, String issuer, String audience) {
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl)
+                .retrying(true)
+                .build();
+        return new TokenVerifier(processor(
+                new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys),
+                issuer,
+                audience));
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(
+            JWSVerificationKeySelector<SecurityContext> keys, String issuer, String audience) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(keys);
+        JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+        if (issuer != null) {
+            exact.issuer(issuer);
+        }
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                audience == null ? null : new java.util.HashSet<>(java.util.List.of(audience)),
+                exact.build(),
+                new java.util.HashSet<>(java.util.List.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME)),
+                null);
         claims.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
+        return processor;
     }
 
     /**
@@ -63,7 +105,7 @@ public final class TokenVerifier {
         } catch (ParseException | BadJOSEException | JOSEException e) {
             // Parse errors, alg none, other algorithms and bad signatures all land here; nimbus messages do not
             // contain the token, but keep the answer generic anyway.
-            throw new UnauthorizedResponse("bearer token rejected: not a valid HS256-signed JWT");
+            throw new UnauthorizedResponse("bearer token rejected: not a validly signed JWT");
         }
         try {
             Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -102,6 +144,9 @@ public final class TokenVerifier {
         }
         if (message.contains("missing required claims")) {
             return "missing required claim (exp and sub are required)";
+        }
+        if (message.contains("iss claim") || message.contains("aud claim") || message.contains("audience")) {
+            return "wrong issuer or audience";
         }
         if (message.contains("before use time")) {
             return "not yet valid";

@@ -85,8 +85,7 @@ record DeviceQuery(String careUnit, String type, boolean alerting, int limit, De
                 .filter(s -> access.canSeeDevice(s.deviceId(), s.careUnit()))
                 .filter(s -> careUnit == null || careUnit.equals(s.careUnit()))
                 .filter(s -> type == null || type.equals(s.deviceType()))
-                // Open alerts are not stored yet, so no device is alerting.
-                .filter(s -> !alerting)
+                .filter(s -> !alerting || !s.openAlertIds().isEmpty())
                 .filter(s -> cursor == null || cursor.precedes(s))
                 .sorted(LIST_ORDER)
                 .limit(limit + 1L)

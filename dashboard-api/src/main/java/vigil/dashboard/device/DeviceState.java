@@ -1,5 +1,6 @@
 package vigil.dashboard.device;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,6 +13,9 @@ import java.util.Objects;
  * @param metrics            newest record's metrics under their wire names: {@code BigDecimal}, {@code String} or
  *                           {@code Boolean} values
  * @param updatedMillis      consumer wall time of the write, epoch millis
+ * @param figures            the rule figures by name ({@code flowErrorPct} ...); a name is absent when the figure is
+ *                           not evaluable or not written
+ * @param openAlertIds       ids of the device's open alerts, as the consumer wrote them
  */
 public record DeviceState(
         String deviceId,
@@ -27,9 +31,18 @@ public record DeviceState(
         long countDuplicate,
         long countLate,
         long countRejected,
-        Long updatedMillis) {
+        Long updatedMillis,
+        Map<String, Double> figures,
+        List<String> openAlertIds) {
     public DeviceState {
         Objects.requireNonNull(deviceId, "deviceId");
         metrics = Map.copyOf(metrics);
+        figures = Map.copyOf(figures);
+        openAlertIds = List.copyOf(openAlertIds);
+    }
+
+    /** The figure, or null when not evaluable. */
+    public Double figure(String name) {
+        return figures.get(name);
     }
 }

@@ -15,11 +15,16 @@ import static vigil.schema.DeviceStateAttributes.METRICS;
 import static vigil.schema.DeviceStateAttributes.MODEL;
 import static vigil.schema.DeviceStateAttributes.UPDATED_MILLIS;
 
+import static vigil.schema.DeviceStateAttributes.OPEN_ALERT_IDS;
+
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import vigil.consumer.device.DeviceSnapshot;
+import vigil.consumer.rules.DeviceFigures;
 import vigil.telemetry.DialysisMetrics;
 import vigil.telemetry.DialysisRecord;
 import vigil.telemetry.Envelope;
@@ -51,6 +56,20 @@ final class DeviceStateItems {
         item.put(COUNT_LATE, number(s.late()));
         item.put(COUNT_REJECTED, number(s.rejected()));
         item.put(UPDATED_MILLIS, number(s.snapshotMillis()));
+        DeviceFigures f = s.figures();
+        putFigure(item, "flowErrorPct", f.flowErrorPct());
+        putFigure(item, "pressureOffsetMmHg", f.pressureOffsetMmHg());
+        putFigure(item, "conductivityDivergenceMsCm", f.conductivityDivergenceMsCm());
+        putFigure(item, "temperatureDivergenceC", f.temperatureDivergenceC());
+        putFigure(item, "minutesToEmpty", f.minutesToEmpty());
+        putFigure(item, "batteryMinutesLeft", f.batteryMinutesLeft());
+        putFigure(item, "acidMinutesLeft", f.acidMinutesLeft());
+        putFigure(item, "filterHoursLeft", f.filterHoursLeft());
+        List<AttributeValue> ids = new ArrayList<>(f.openAlertIds().size());
+        for (String id : f.openAlertIds()) {
+            ids.add(AttributeValue.fromS(id));
+        }
+        item.put(OPEN_ALERT_IDS, AttributeValue.fromL(ids));
         return item;
     }
 
@@ -99,6 +118,11 @@ final class DeviceStateItems {
 
     static AttributeValue number(double v) {
         return AttributeValue.fromN(BigDecimal.valueOf(v).toPlainString());
+    }
+
+    /** Rule figures are written as null when not evaluable (alerts-v1.md, "Derived device state"). */
+    private static void putFigure(Map<String, AttributeValue> m, String name, Double v) {
+        m.put(name, v == null ? AttributeValue.fromNul(true) : number(v.doubleValue()));
     }
 
     private static void putString(Map<String, AttributeValue> m, String name, String v) {

@@ -2,6 +2,7 @@ package vigil.consumer.state.dynamodb;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.rules.AlertTransition;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
@@ -31,6 +33,9 @@ import vigil.schema.Tables;
  *       a replay after failover can never move a device's state backwards. A failed condition means the stored
  *       state is already as new or newer: success.
  *   <li>Quarantine: a PutItem per record keyed by shard and sequence number: a replay rewrites the same item.
+ *   <li>Alerts: a PutItem of the alert's full state (history included) per alert the batch changed, keyed by the
+ *       deterministic alertId, conditional on the stored history not being longer: a replay rewrites the same
+ *       item and can never move an alert backwards.
  * </ul>
  *
  * Failed writes (throttling, timeouts, service errors) are retried with exponential backoff and full jitter, for as
@@ -48,10 +53,13 @@ public final class DynamoEffectsWriter implements EffectsWriter {
     private static final String STATE_CONDITION =
             "attribute_not_exists(" + DeviceStateAttributes.DEVICE_ID + ") OR "
                     + DeviceStateAttributes.LAST_SEQ + " <= :seq";
+    private static final String ALERT_CONDITION =
+            "attribute_not_exists(alertId) OR " + AlertItems.HISTORY_COUNT + " <= :n";
 
     private final DynamoDbAsyncClient dynamo;
     private final String deviceStateTable;
     private final String quarantineTable;
+    private final String alertsTable;
     private final Duration quarantineTtl;
     private final ConsumerMeters meters;
 
@@ -60,6 +68,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
         this.dynamo = dynamo;
         this.deviceStateTable = Tables.DEVICE_STATE.nameWith(tablePrefix);
         this.quarantineTable = Tables.QUARANTINE.nameWith(tablePrefix);
+        this.alertsTable = Tables.ALERTS.nameWith(tablePrefix);
         this.quarantineTtl = quarantineTtl;
         this.meters = meters;
     }
@@ -71,6 +80,19 @@ public final class DynamoEffectsWriter implements EffectsWriter {
             Map<String, AttributeValue> item = QuarantineItems.toItem(q, quarantineTtl);
             writes.add(() -> dynamo.putItem(PutItemRequest.builder().tableName(quarantineTable).item(item).build()));
         }
+        Map<String, AlertTransition> latest = new LinkedHashMap<>(); // the last state of each alert in the batch
+        for (AlertTransition a : effects.alerts()) {
+            latest.put(a.alertId(), a);
+        }
+        for (AlertTransition a : latest.values()) {
+            PutItemRequest request = PutItemRequest.builder()
+                    .tableName(alertsTable)
+                    .item(AlertItems.toItem(a))
+                    .conditionExpression(ALERT_CONDITION)
+                    .expressionAttributeValues(Map.of(":n", DeviceStateItems.number(a.history().size())))
+                    .build();
+            writes.add(() -> conditional(dynamo.putItem(request)));
+        }
         for (DeviceSnapshot s : effects.deviceStates()) {
             PutItemRequest request = PutItemRequest.builder()
                     .tableName(deviceStateTable)
@@ -78,17 +100,20 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                     .conditionExpression(STATE_CONDITION)
                     .expressionAttributeValues(Map.of(":seq", DeviceStateItems.number(s.lastSeq())))
                     .build();
-            writes.add(() -> dynamo.putItem(request)
-                    .exceptionally(e -> {
-                        if (unwrap(e) instanceof ConditionalCheckFailedException) {
-                            return null; // stored state is as new or newer: nothing to do
-                        }
-                        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-                    }));
+            writes.add(() -> conditional(dynamo.putItem(request)));
         }
         writeAll(writes);
         meters.quarantineWritten(effects.quarantined().size());
         meters.stateWritten(effects.deviceStates().size());
+    }
+
+    private static CompletableFuture<?> conditional(CompletableFuture<?> put) {
+        return put.exceptionally(e -> {
+            if (unwrap(e) instanceof ConditionalCheckFailedException) {
+                return null; // stored item is as new or newer: nothing to do
+            }
+            throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+        });
     }
 
     private void writeAll(List<Supplier<CompletableFuture<?>>> writes) throws EffectsNotDurableException {

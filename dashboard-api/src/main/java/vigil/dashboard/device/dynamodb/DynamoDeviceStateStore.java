@@ -13,6 +13,7 @@ import static vigil.schema.DeviceStateAttributes.LAST_SEQ;
 import static vigil.schema.DeviceStateAttributes.LAST_TS_MILLIS;
 import static vigil.schema.DeviceStateAttributes.METRICS;
 import static vigil.schema.DeviceStateAttributes.MODEL;
+import static vigil.schema.DeviceStateAttributes.OPEN_ALERT_IDS;
 import static vigil.schema.DeviceStateAttributes.UPDATED_MILLIS;
 
 import java.math.BigDecimal;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import vigil.dashboard.device.DeviceState;
 import vigil.dashboard.device.DeviceStateStore;
+import vigil.schema.HistoryAttributes;
 import vigil.schema.Tables;
 
 /**
@@ -88,7 +90,37 @@ public final class DynamoDeviceStateStore implements DeviceStateStore {
                 count(item, COUNT_DUPLICATE),
                 count(item, COUNT_LATE),
                 count(item, COUNT_REJECTED),
-                number(item, UPDATED_MILLIS));
+                number(item, UPDATED_MILLIS),
+                figures(item),
+                strings(item.get(OPEN_ALERT_IDS)));
+    }
+
+    private static Map<String, Double> figures(Map<String, AttributeValue> item) {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (String name : HistoryAttributes.FIGURES) {
+            AttributeValue v = item.get(name);
+            if (v != null && v.n() != null) {
+                try {
+                    figures.put(name, Double.valueOf(v.n()));
+                } catch (NumberFormatException e) {
+                    // unreadable: not evaluable
+                }
+            }
+        }
+        return figures;
+    }
+
+    private static List<String> strings(AttributeValue value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value.hasL()) {
+            return value.l().stream().map(AttributeValue::s).filter(Objects::nonNull).toList();
+        }
+        if (value.hasSs()) {
+            return value.ss();
+        }
+        return List.of();
     }
 
     private static Map<String, Object> metrics(AttributeValue value) {

@@ -1,0 +1,152 @@
+package vigil.consumer.rules;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import vigil.consumer.window.SingleWriterDialysisWindow;
+import vigil.consumer.window.SingleWriterPumpWindow;
+import vigil.telemetry.DeviceType;
+import vigil.telemetry.DialysisRecord;
+import vigil.telemetry.PumpRecord;
+import vigil.telemetry.TelemetryRecord;
+
+/**
+ * The alert state of one device: its window, open alerts, settings and processing-time bookkeeping.
+ *
+ * <p><b>Threading contract.</b> One logical writer: the shard processor that owns the device (serial calls, possibly
+ * on different threads, happens-before between calls). Every field is writer-private except the published
+ * {@link DeviceFigures}: the writer stores it with release semantics in {@link #publish()} (once per batch), and any
+ * number of reader threads load it with acquire semantics in {@link #figures()}, seeing a complete immutable object.
+ */
+public final class DeviceRules {
+    private static final VarHandle PUBLISHED;
+
+    static {
+        try {
+            PUBLISHED = MethodHandles.lookup().findVarHandle(DeviceRules.class, "published", DeviceFigures.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final int REJECT_RING = 5; // DATA_QUALITY: >= 5 rejections within 5 min
+
+    // Hot: touched on every record.
+    final String deviceId;
+    DeviceType deviceType; // null until the first applied record
+    SingleWriterPumpWindow pumpWindow; // exactly one window, by type, once the type is known
+    SingleWriterDialysisWindow dialysisWindow;
+    TelemetryRecord newest; // greatest ts among applied records (equal ts: the later arrival)
+    OpenAlert[] open; // index = AlertType ordinal; null until the first alert
+    long lastArrivalMillis = Long.MIN_VALUE; // arrival of the newest accepted record (processing time)
+
+    // Warm: settings and rejections.
+    DeviceSettings settings; // null: none
+    Thresholds thresholds = Thresholds.DEFAULTS;
+    long[] rejectArrivalMillis; // ring of the last 5 rejection arrivals; null until the first
+    int rejectCount; // total, ring index = rejectCount % 5
+    boolean dirty; // changed since the last publish
+
+    private DeviceFigures published = DeviceFigures.NONE; // only via PUBLISHED
+
+    DeviceRules(String deviceId, DeviceSettings settings) {
+        this.deviceId = deviceId;
+        applySettings(settings);
+    }
+
+    void applySettings(DeviceSettings s) {
+        settings = s;
+        thresholds = s == null ? Thresholds.DEFAULTS : s.thresholds();
+    }
+
+    void offerToWindow(TelemetryRecord record) {
+        if (deviceType == null) {
+            deviceType = record.deviceType();
+            if (record instanceof PumpRecord) {
+                pumpWindow = new SingleWriterPumpWindow();
+            } else {
+                dialysisWindow = new SingleWriterDialysisWindow();
+            }
+        }
+        if (newest == null || record.tsMillis() >= newest.tsMillis()) {
+            newest = record;
+        }
+        if (record instanceof PumpRecord p) {
+            pumpWindow.offer(p.tsMillis(), p.metrics());
+        } else if (record instanceof DialysisRecord d) {
+            dialysisWindow.offer(d.tsMillis(), d.metrics());
+        }
+    }
+
+    OpenAlert open(AlertType type) {
+        return open == null ? null : open[type.ordinal()];
+    }
+
+    /** The care unit: the settings' when set, else the collector's on the newest record, else null. */
+    String careUnit() {
+        if (settings != null && settings.careUnit() != null) {
+            return settings.careUnit();
+        }
+        return newest == null ? null : newest.envelope().careUnit();
+    }
+
+    /** Computes the figures and publishes them (release store). Writer only; once per batch. */
+    public DeviceFigures publish() {
+        DeviceFigures f = computeFigures();
+        PUBLISHED.setRelease(this, f); // release: the figures' fields are visible before the reference
+        dirty = false;
+        return f;
+    }
+
+    /** The last published figures (acquire load). Any thread. */
+    public DeviceFigures figures() {
+        return (DeviceFigures) PUBLISHED.getAcquire(this);
+    }
+
+    /** True when something changed since the last {@link #publish()}. Writer only. */
+    public boolean isDirty() {
+        return dirty;
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    private DeviceFigures computeFigures() {
+        List<String> ids = new ArrayList<>(2);
+        if (open != null) {
+            for (OpenAlert a : open) {
+                if (a != null) {
+                    ids.add(a.alertId);
+                }
+            }
+        }
+        if (newest instanceof PumpRecord p) {
+            return new DeviceFigures(box(RuleFigures.flowErrorPct(pumpWindow)),
+                    box(RuleFigures.pressureOffsetMmHg(pumpWindow)), null, null,
+                    box(RuleFigures.minutesToEmpty(pumpWindow, p.metrics())),
+                    box(RuleFigures.batteryMinutesLeft(pumpWindow, p.metrics())), null, null, ids);
+        }
+        if (newest instanceof DialysisRecord d) {
+            return new DeviceFigures(null, null, box(RuleFigures.conductivityDivergenceMsCm(dialysisWindow)),
+                    box(RuleFigures.temperatureDivergenceC(dialysisWindow)), null, null,
+                    box(RuleFigures.acidMinutesLeft(dialysisWindow, d.metrics())),
+                    box(RuleFigures.filterHoursLeft(d.metrics(), thresholds)), ids);
+        }
+        return new DeviceFigures(null, null, null, null, null, null, null, null, ids);
+    }
+
+    /** Null for NaN and infinities (not evaluable, or unbounded): DynamoDB numbers are finite. */
+    private static Double box(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    /** Bytes held by this device's window arrays (for the memory figure). */
+    public long windowColumnBytes() {
+        if (pumpWindow != null) {
+            return pumpWindow.columnBytes();
+        }
+        return dialysisWindow == null ? 0 : dialysisWindow.columnBytes();
+    }
+}

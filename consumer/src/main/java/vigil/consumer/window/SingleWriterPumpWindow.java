@@ -1,0 +1,333 @@
+package vigil.consumer.window;
+
+import vigil.telemetry.PumpMetrics;
+import vigil.telemetry.PumpState;
+
+/**
+ * Rolling windows of one infusion pump for the rules of alerts-v1.md: running pairs for FLOW_ACCURACY_DRIFT
+ * (10 min), stopped/paused pressure for PRESSURE_SENSOR_OFFSET (2 min), running samples of the newest infusion for
+ * INFUSION_NEAR_END (5 min), and the battery slope for BATTERY_DEPLETION (10 min). Units: event-time epoch millis,
+ * mL, mL/h, mmHg, %.
+ *
+ * <p><b>Threading contract.</b> As {@link SingleWriterEventRing}: one logical writer, not thread-safe, never
+ * published. {@link #offer} allocates nothing except when the ring grows (a power of two, at most a few times per
+ * device) or a new infusionId is seen.
+ */
+public final class SingleWriterPumpWindow extends SingleWriterEventRing {
+    /** alerts-v1.md FLOW_ACCURACY_DRIFT window. */
+    public static final long FLOW_WINDOW_MILLIS = 600_000;
+    /** alerts-v1.md PRESSURE_SENSOR_OFFSET window. */
+    public static final long PRESSURE_WINDOW_MILLIS = 120_000;
+    /** alerts-v1.md INFUSION_NEAR_END window. */
+    public static final long NEAR_END_WINDOW_MILLIS = 300_000;
+    /** alerts-v1.md BATTERY_DEPLETION window. */
+    public static final long BATTERY_WINDOW_MILLIS = 600_000;
+
+    private static final int STATE_BITS = 0x3; // PumpState ordinal
+    private static final int ON_MAINS_BIT = 0x4;
+    private static final int CODE_SHIFT = 3; // infusion code 0..7 in bits 3..5; 0 = no infusionId
+    private static final int CODES = 8;
+    private static final int RUNNING = PumpState.RUNNING.ordinal();
+    private static final int STOPPED = PumpState.STOPPED.ordinal();
+    private static final int PAUSED = PumpState.PAUSED.ordinal();
+
+    // Hot: columns, same index as tsOffsetMillis.
+    private byte[] flags = new byte[INITIAL_CAPACITY];
+    private float[] rateMlPerHr = new float[INITIAL_CAPACITY];
+    private double[] infusedMl = new double[INITIAL_CAPACITY]; // double: delivered volume is a difference
+    private float[] pressureMmHg = new float[INITIAL_CAPACITY];
+    private float[] batteryPct = new float[INITIAL_CAPACITY];
+
+    // Warm: infusionId <-> small code, so a sample stores 3 bits instead of a reference.
+    private String[] infusionIds; // index = code; [0] unused (absent); lazily allocated
+    private long[] codeLastSeq; // newest seq that used each code, to recycle codes no longer retained
+    private int newestCode = -1; // code of the newest sample; -1: empty
+
+    private final FlowTrack flow = new FlowTrack();
+    private final MeanTrack pressure = new MeanTrack();
+    private final Track nearEnd = new Track(NEAR_END_WINDOW_MILLIS) {
+        @Override
+        boolean matches(long seq) {
+            int f = flags[slot(seq)];
+            return (f & STATE_BITS) == RUNNING && code(f) == newestCode;
+        }
+
+        @Override
+        void accumulate(long seq, int sign) {}
+
+        @Override
+        void clearSums() {}
+    };
+    private final SlopeTrack battery = new SlopeTrack(BATTERY_WINDOW_MILLIS) {
+        @Override
+        boolean matches(long seq) {
+            return (flags[slot(seq)] & ON_MAINS_BIT) == 0;
+        }
+
+        @Override
+        double value(long seq) {
+            return batteryPct[slot(seq)];
+        }
+    };
+
+    public SingleWriterPumpWindow() {
+        super(4);
+        register(0, flow);
+        register(1, pressure);
+        register(2, nearEnd);
+        register(3, battery);
+    }
+
+    /**
+     * Applies one accepted, non-late record (ts at most 120 s older than now, telemetry-v1). Records are placed in
+     * event-time order; equal ts keep arrival order.
+     */
+    public void offer(long tsMillis, PumpMetrics m) {
+        long seq = place(tsMillis);
+        int s = slot(seq);
+        int code = codeOf(m.infusionId(), seq);
+        flags[s] = (byte) (m.state().ordinal() | (m.onMains() ? ON_MAINS_BIT : 0) | code << CODE_SHIFT);
+        rateMlPerHr[s] = (float) m.rateMlPerHr();
+        infusedMl[s] = m.infusedMl();
+        pressureMmHg[s] = (float) m.pressureMmHg();
+        batteryPct[s] = (float) m.batteryPct();
+        boolean newInfusion = seq == tailSeq - 1 && code != newestCode;
+        if (seq == tailSeq - 1) {
+            newestCode = code;
+        }
+        admitted(seq);
+        if (newInfusion) { // the pairs and samples that match are those of the newest infusionId
+            flow.rebuild();
+            nearEnd.rebuild();
+        }
+    }
+
+    private static int code(int flagBits) {
+        return (flagBits >>> CODE_SHIFT) & (CODES - 1);
+    }
+
+    private int codeOf(String infusionId, long seq) {
+        if (infusionId == null) {
+            return 0;
+        }
+        if (infusionIds == null) {
+            infusionIds = new String[CODES];
+            codeLastSeq = new long[CODES];
+        }
+        int free = -1;
+        long oldest = Long.MAX_VALUE;
+        for (int c = 1; c < CODES; c++) {
+            if (infusionId.equals(infusionIds[c])) {
+                codeLastSeq[c] = Math.max(codeLastSeq[c], seq);
+                return c;
+            }
+            long last = infusionIds[c] == null ? Long.MIN_VALUE : codeLastSeq[c];
+            if (last < oldest) {
+                oldest = last;
+                free = c;
+            }
+        }
+        // Recycles the least recently used code; with 8+ infusions inside 10 min an old one may be shadowed.
+        infusionIds[free] = infusionId;
+        codeLastSeq[free] = seq;
+        return free;
+    }
+
+    /** FLOW_ACCURACY_DRIFT: summed programmed volume over the running pairs, mL. */
+    public double flowExpectedMl() {
+        return flow.expectedMl;
+    }
+
+    /** FLOW_ACCURACY_DRIFT: summed infusedMl increments over the running pairs, mL. */
+    public double flowDeliveredMl() {
+        return flow.deliveredMl;
+    }
+
+    /** FLOW_ACCURACY_DRIFT: running time, the sum of ts(i+1) - ts(i) over the running pairs. */
+    public long flowSpanMillis() {
+        return flow.spanMillis;
+    }
+
+    /** PRESSURE_SENSOR_OFFSET: mean pressure of the stopped/paused samples, NaN when none. */
+    public double pressureMeanMmHg() {
+        return pressure.count == 0 ? Double.NaN : pressure.sum / pressure.count;
+    }
+
+    public long pressureSpanMillis() {
+        return pressure.spanMillis();
+    }
+
+    /** INFUSION_NEAR_END: span of the running samples of the newest infusion, or -1 with fewer than two. */
+    public long nearEndSpanMillis() {
+        return nearEnd.spanMillis();
+    }
+
+    /** INFUSION_NEAR_END: infusedMl(newest matching) - infusedMl(oldest matching), mL; NaN when none. */
+    public double nearEndInfusedDeltaMl() {
+        if (nearEnd.count == 0) {
+            return Double.NaN;
+        }
+        return infusedMl[slot(nearEnd.newestMatchSeq)] - infusedMl[slot(nearEnd.firstMatchSeq)];
+    }
+
+    /** BATTERY_DEPLETION: slope of batteryPct over the on-battery samples, %/min; NaN below two samples. */
+    public double batterySlopePctPerMinute() {
+        return battery.slopePerMinute();
+    }
+
+    public long batterySpanMillis() {
+        return battery.spanMillis();
+    }
+
+    public int batteryCount() {
+        return battery.count();
+    }
+
+    @Override
+    void moveSlot(int from, int to) {
+        flags[to] = flags[from];
+        rateMlPerHr[to] = rateMlPerHr[from];
+        infusedMl[to] = infusedMl[from];
+        pressureMmHg[to] = pressureMmHg[from];
+        batteryPct[to] = batteryPct[from];
+    }
+
+    @Override
+    void resizeColumns(int capacity, long fromSeq, long toSeq) {
+        byte[] f = new byte[capacity];
+        float[] r = new float[capacity];
+        double[] v = new double[capacity];
+        float[] p = new float[capacity];
+        float[] b = new float[capacity];
+        int newMask = capacity - 1;
+        for (long seq = fromSeq; seq < toSeq; seq++) {
+            int from = slot(seq);
+            int to = (int) seq & newMask;
+            f[to] = flags[from];
+            r[to] = rateMlPerHr[from];
+            v[to] = infusedMl[from];
+            p[to] = pressureMmHg[from];
+            b[to] = batteryPct[from];
+        }
+        flags = f;
+        rateMlPerHr = r;
+        infusedMl = v;
+        pressureMmHg = p;
+        batteryPct = b;
+    }
+
+    @Override
+    public long columnBytes() {
+        int capacity = mask + 1;
+        return 6 * 16L + capacity * (4L + 1 + 4 + 8 + 4 + 4);
+    }
+
+    /** Stopped/paused samples of the last 2 min with the sum of their pressure. */
+    private final class MeanTrack extends Track {
+        double sum;
+
+        MeanTrack() {
+            super(PRESSURE_WINDOW_MILLIS);
+        }
+
+        @Override
+        boolean matches(long seq) {
+            int state = flags[slot(seq)] & STATE_BITS;
+            return state == STOPPED || state == PAUSED;
+        }
+
+        @Override
+        void accumulate(long seq, int sign) {
+            sum += sign * pressureMmHg[slot(seq)];
+        }
+
+        @Override
+        void clearSums() {
+            sum = 0;
+        }
+    }
+
+    /**
+     * Running pairs (alerts-v1.md FLOW_ACCURACY_DRIFT): a pair starts at sample i when i is running and i and i+1
+     * both carry the newest infusionId; it is in the window while ts(i) is. An insert between i and i+1 replaces
+     * that pair by (i, new) and (new, i+1): only the neighbours change.
+     */
+    private final class FlowTrack extends Track {
+        double expectedMl;
+        double deliveredMl;
+        long spanMillis;
+
+        FlowTrack() {
+            super(FLOW_WINDOW_MILLIS);
+        }
+
+        @Override
+        boolean matches(long seq) {
+            return pairMatches(seq, seq + 1);
+        }
+
+        private boolean pairMatches(long i, long next) {
+            if (next >= tailSeq) {
+                return false;
+            }
+            int fi = flags[slot(i)];
+            return (fi & STATE_BITS) == RUNNING && code(fi) == newestCode && code(flags[slot(next)]) == newestCode;
+        }
+
+        @Override
+        void accumulate(long seq, int sign) {
+            accumulatePair(seq, seq + 1, sign);
+        }
+
+        private void accumulatePair(long i, long next, int sign) {
+            long dtMillis = ts(next) - ts(i);
+            int si = slot(i);
+            expectedMl += sign * (rateMlPerHr[si] * (double) dtMillis / 3_600_000.0);
+            deliveredMl += sign * (infusedMl[slot(next)] - infusedMl[si]);
+            spanMillis += sign * dtMillis;
+        }
+
+        @Override
+        void clearSums() {
+            expectedMl = 0;
+            deliveredMl = 0;
+            spanMillis = 0;
+        }
+
+        @Override
+        void evictFirst() {
+            long seq = startSeq++;
+            if (pairMatches(seq, seq + 1)) {
+                accumulatePair(seq, seq + 1, -1);
+                count--;
+                removalsSinceRebuild++;
+            }
+        }
+
+        @Override
+        void onAppend(long seq) {
+            if (seq - 1 >= startSeq && pairMatches(seq - 1, seq)) {
+                accumulatePair(seq - 1, seq, 1);
+                count++;
+            }
+        }
+
+        @Override
+        void onInsert(long seq) {
+            if (!shiftFrom(seq)) {
+                return; // before the window: it neither starts nor ends a pair in the window
+            }
+            if (seq - 1 >= startSeq) {
+                if (pairMatches(seq - 1, seq + 1)) { // the pair the new sample splits
+                    accumulatePair(seq - 1, seq + 1, -1);
+                    count--;
+                }
+                onAppend(seq);
+            }
+            if (pairMatches(seq, seq + 1)) {
+                accumulatePair(seq, seq + 1, 1);
+                count++;
+            }
+        }
+    }
+}

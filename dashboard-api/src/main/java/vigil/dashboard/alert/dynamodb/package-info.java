@@ -1,0 +1,2 @@
+/** The alert store over DynamoDB. */
+package vigil.dashboard.alert.dynamodb;

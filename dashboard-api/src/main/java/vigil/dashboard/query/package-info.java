@@ -1,0 +1,2 @@
+/** Query parameter parsing, keyset cursors and list answers shared by the list endpoints. */
+package vigil.dashboard.query;

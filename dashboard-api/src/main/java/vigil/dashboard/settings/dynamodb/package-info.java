@@ -1,0 +1,2 @@
+/** The settings store over DynamoDB. */
+package vigil.dashboard.settings.dynamodb;
