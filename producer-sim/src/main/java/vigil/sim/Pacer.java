@@ -25,4 +25,24 @@ interface Pacer {
             LockSupport.parkNanos(blocker, nanos);
         }
     };
+
+    /**
+     * Virtual time that runs as fast as the machine can: waiting advances the clock at once. With device time taken
+     * from the schedule this gives the same records as a paced run, in a fraction of the time. Single thread.
+     */
+    static Pacer virtual() {
+        return new Pacer() {
+            private volatile long nanos; // written by the driver only; volatile for progress readers
+
+            @Override
+            public long nanoTime() {
+                return nanos;
+            }
+
+            @Override
+            public void parkNanos(Object blocker, long waitNanos) {
+                nanos += waitNanos;
+            }
+        };
+    }
 }

@@ -3,6 +3,7 @@ package vigil.sim;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import vigil.sim.publish.PublisherConfig;
+import vigil.sim.scenario.ScenarioLoader;
 
 /**
  * The parsed command line of {@link SimMain}: what to simulate ({@link SimConfig}) plus where to send it.
@@ -22,6 +24,14 @@ import vigil.sim.publish.PublisherConfig;
  * @param maxInFlightRequests concurrent PutRecords calls
  * @param progressInterval    period of the progress line on stderr
  * @param help                {@code --help} was given; nothing else is meaningful
+ * @param scenario            ready-made scenario name or scenario file, or {@code null}
+ * @param fast                run in virtual time, as fast as possible (file output only)
+ * @param start               device time of the first record on the simulation's clock, or {@code null}: the
+ *                            scenario's start (default 2026-11-22T08:00:00Z) for files, the wall clock at start
+ *                            for Kinesis
+ * @param apiUrl              dashboard API whose settings the devices poll, or {@code null} for no settings loop
+ * @param seedGiven           {@code --seed} was given (overrides a scenario's seed)
+ * @param durationGiven       {@code --duration} was given (overrides a scenario's duration)
  */
 public record SimCommandLine(
         SimConfig config,
@@ -31,7 +41,16 @@ public record SimCommandLine(
         Path outFile,
         int maxInFlightRequests,
         Duration progressInterval,
-        boolean help) {
+        boolean help,
+        String scenario,
+        boolean fast,
+        Instant start,
+        URI apiUrl,
+        boolean seedGiven,
+        boolean durationGiven) {
+
+    /** Environment variable holding the collector token for the settings loop (never an option: ps shows those). */
+    public static final String TOKEN_ENV = "VIGIL_COLLECTOR_TOKEN";
 
     public static final String DEFAULT_STREAM = "vigil-telemetry";
     public static final String DEFAULT_REGION = "us-east-1";
@@ -42,6 +61,24 @@ public record SimCommandLine(
             "Usage: producer-sim [options]",
             "Simulates infusion pumps and dialysis machines and sends telemetry-v1 records to Kinesis",
             "(partition key = deviceId, per-device order kept) or to a JSON-lines file.",
+            "",
+            "Scenario",
+            "  --scenario NAME|FILE   run a scenario: devices, interval, care units and faults at times, from a",
+            "                         YAML/JSON file or a ready-made one (docs/scenarios.md):",
+            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(0, 5)) + ",",
+            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(5, 10)) + ",",
+            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(10, 15)),
+            "                         Not with --pumps, --dialysis, --care-units, --rate, --interval, --records;",
+            "                         --seed and --duration override the scenario's",
+            "  --fast                 with --out: run in simulated time as fast as possible (same records)",
+            "  --start TIME           device time of the first record, ISO-8601 (e.g. 2026-11-22T08:00:00Z);",
+            "                         default: the scenario's start for --out, the current time for Kinesis",
+            "",
+            "Settings loop",
+            "  --api URL              dashboard API, e.g. http://127.0.0.1:8080: the scenario's settings devices",
+            "                         (all devices without a scenario) poll their settings with If-None-Match,",
+            "                         apply the calibration and report settingsVersion. The collector token is",
+            "                         read from the environment variable " + TOKEN_ENV,
             "",
             "Devices and data",
             "  --pumps N              infusion pumps PUMP-0001.. (default 8)",
@@ -64,7 +101,8 @@ public record SimCommandLine(
             "                         (default: the region's AWS endpoint; loopback URLs use dummy credentials)",
             "  --region R             AWS region (default us-east-1)",
             "  --max-in-flight N      concurrent PutRecords calls, 1..64 (default 8)",
-            "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis",
+            "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis;",
+            "                         device time then comes from the simulation's own clock (deterministic)",
             "",
             "Other",
             "  --progress D           period of the progress line on stderr (default 5s)",
@@ -102,24 +140,45 @@ public record SimCommandLine(
         Path out = null;
         int maxInFlight = PublisherConfig.defaults(DEFAULT_STREAM).maxInFlightRequests();
         Duration progress = Duration.ofSeconds(5);
+        String scenario = null;
+        boolean fast = false;
+        Instant start = null;
+        URI api = null;
+        boolean seedGiven = false;
+        String deviceOption = null; // an option that a scenario replaces
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
-                return new SimCommandLine(defaults, stream, null, region, null, maxInFlight, progress, true);
+                return new SimCommandLine(defaults, stream, null, region, null, maxInFlight, progress, true, null,
+                        false, null, null, false, false);
+            }
+            if (option.equals("--fast")) {
+                fast = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new UsageException(option.startsWith("--")
                         ? option + " needs a value" : "unexpected argument '" + option + "'");
             }
             String value = args[++i];
+            if (List.of("--pumps", "--dialysis", "--care-units", "--rate", "--interval", "--records")
+                    .contains(option)) {
+                deviceOption = option;
+            }
             switch (option) {
+                case "--scenario" -> scenario = value;
+                case "--start" -> start = instant(option, value);
+                case "--api" -> api = endpoint(option, value);
                 case "--pumps" -> pumps = (int) longValue(option, value, 0, SimConfig.MAX_DEVICES);
                 case "--dialysis" -> dialysis = (int) longValue(option, value, 0, SimConfig.MAX_DEVICES);
                 case "--rate" -> rate = positiveDouble(option, value);
                 case "--interval" -> interval = duration(option, value);
                 case "--duration" -> duration = duration(option, value);
                 case "--records" -> records = longValue(option, value, 1, Long.MAX_VALUE);
-                case "--seed" -> seed = longValue(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                case "--seed" -> {
+                    seed = longValue(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                    seedGiven = true;
+                }
                 case "--start-seq" -> startSeq = longValue(option, value, 0, SimConfig.MAX_SEQ);
                 case "--care-units" -> careUnits = value.isBlank() ? List.of()
                         : Arrays.stream(value.split(",", -1)).map(String::trim).toList();
@@ -133,6 +192,13 @@ public record SimCommandLine(
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
+        if (scenario != null && deviceOption != null) {
+            throw new UsageException(deviceOption + " cannot be used with --scenario (the scenario sets it)");
+        }
+        if (fast && out == null) {
+            throw new UsageException("--fast needs --out (Kinesis runs in real time)");
+        }
+        boolean durationGiven = duration != null;
         if (rate != null && interval != null) {
             throw new UsageException("give --rate or --interval, not both");
         }
@@ -151,7 +217,8 @@ public record SimCommandLine(
         try {
             SimConfig config = new SimConfig(pumps, dialysis, recordsPerSecond, duration, records, seed, careUnits,
                     collectorId, startSeq, defaults.flushTimeout());
-            return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false);
+            return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false, scenario,
+                    fast, start, api, seedGiven, durationGiven);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -182,6 +249,14 @@ public record SimCommandLine(
             throw new UsageException(option + " must be positive, was '" + value + "'");
         }
         return d;
+    }
+
+    private static Instant instant(String option, String value) throws UsageException {
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new UsageException(option + ": '" + value + "' is not an ISO-8601 UTC time (2026-11-22T08:00:00Z)");
+        }
     }
 
     private static long longValue(String option, String value, long min, long max) throws UsageException {

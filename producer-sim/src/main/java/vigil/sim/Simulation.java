@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import vigil.sim.device.DeviceFleet;
 import vigil.sim.device.SimulatedDevice;
 import vigil.sim.publish.RecordSink;
-import vigil.telemetry.TelemetryEncoder;
 import vigil.telemetry.TelemetryRecord;
 
 /**
@@ -55,8 +54,10 @@ public final class Simulation {
 
     private final SimConfig config;
     private final RecordSink sink;
-    private final Clock deviceClock;
-    private final TelemetryEncoder encoder = new TelemetryEncoder();
+    private final Clock deviceClock; // null: device time from the schedule, epochMillis + time since start
+    private final long epochMillis; // device time of the first record when deviceClock is null
+    private final List<SimulatedDevice> presetDevices; // null: DeviceFleet.create(config)
+    private final RecordFlow flow;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -80,10 +81,41 @@ public final class Simulation {
 
     /** A run paced by {@code pacer}; tests drive pacing in virtual time with it. */
     Simulation(SimConfig config, RecordSink sink, Clock deviceClock, Pacer pacer) {
+        this(config, sink, Objects.requireNonNull(deviceClock, "deviceClock"), 0, null, RecordFlow.plain(), pacer);
+    }
+
+    private Simulation(SimConfig config, RecordSink sink, Clock deviceClock, long epochMillis,
+            List<SimulatedDevice> devices, RecordFlow flow, Pacer pacer) {
         this.config = Objects.requireNonNull(config, "config");
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.deviceClock = Objects.requireNonNull(deviceClock, "deviceClock");
+        this.deviceClock = deviceClock;
+        this.epochMillis = epochMillis;
+        this.presetDevices = devices == null ? null : List.copyOf(devices);
+        this.flow = Objects.requireNonNull(flow, "flow");
         this.pacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    /**
+     * A run of the given devices through {@code flow} (a scenario's fault schedule) whose device time is the
+     * simulation's own clock: the record due {@code t} after the start has {@code ts = epochMillis + t}, whatever the
+     * machine's timing, so the same devices, flow and seed give the same records. {@code config} supplies the rate,
+     * limits and flush timeout; its device counts and seed are not used (the devices are built already).
+     *
+     * @param virtualTime true to run as fast as possible (no waiting; for files), false to pace in real time
+     */
+    public static Simulation withScheduleClock(SimConfig config, List<SimulatedDevice> devices, RecordFlow flow,
+            RecordSink sink, long epochMillis, boolean virtualTime) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("need at least one device");
+        }
+        return new Simulation(config, sink, null, epochMillis, devices, flow,
+                virtualTime ? Pacer.virtual() : Pacer.SYSTEM);
+    }
+
+    /** As {@link #withScheduleClock(SimConfig, List, RecordFlow, RecordSink, long, boolean)} with a given pacer. */
+    static Simulation withScheduleClock(SimConfig config, List<SimulatedDevice> devices, RecordFlow flow,
+            RecordSink sink, long epochMillis, Pacer pacer) {
+        return new Simulation(config, sink, null, epochMillis, devices, flow, pacer);
     }
 
     /** Runs on the calling thread until a limit is reached or {@link #stop()} is called, then flushes the sink. */
@@ -135,24 +167,30 @@ public final class Simulation {
 
     private SimResult drive() {
         driver = Thread.currentThread();
-        List<SimulatedDevice> devices = DeviceFleet.create(config.pumps(), config.dialysisMachines(),
-                config.careUnits(), config.collectorId(), config.seed(), config.startSeq());
+        List<SimulatedDevice> devices = presetDevices != null ? presetDevices
+                : DeviceFleet.create(config.pumps(), config.dialysisMachines(), config.careUnits(),
+                        config.collectorId(), config.seed(), config.startSeq());
         Map<String, Long> lastSeqByDevice = new HashMap<>();
         double nanosPerRecord = 1e9 / config.recordsPerSecond();
         long durationNanos = config.duration() == null ? Long.MAX_VALUE : config.duration().toNanos();
         long sentBefore = sink.stats().sent(); // a sink may be reused by consecutive runs
         long begin = pacer.nanoTime();
         startNanos = begin;
-        LOG.info("simulation started: {} pumps, {} dialysis machines, {} records/s, seed {}",
-                config.pumps(), config.dialysisMachines(), config.recordsPerSecond(), config.seed());
-        long generated = 0;
+        LOG.info("simulation started: {} devices, {} records/s, seed {}",
+                devices.size(), config.recordsPerSecond(), config.seed());
+        long[] emitted = {0};
+        RecordFlow.Emitter emitter = (key, data) -> {
+            sink.submit(key, data);
+            emitted[0]++;
+        };
+        long turns = 0;
         long scheduleBase = begin;
         long slot = 0; // records since scheduleBase
         int next = 0; // index of the device whose turn it is
         boolean interrupted = false;
         Throwable failure = null;
         try {
-            while (!stopRequested && (config.maxRecords() == 0 || generated < config.maxRecords())) {
+            while (!stopRequested && (config.maxRecords() == 0 || turns < config.maxRecords())) {
                 long dueNanos = scheduleBase + (long) (slot * nanosPerRecord);
                 if (dueNanos - begin >= durationNanos) {
                     break;
@@ -171,13 +209,18 @@ public final class Simulation {
                 }
                 SimulatedDevice device = devices.get(next);
                 next = next + 1 == devices.size() ? 0 : next + 1;
-                TelemetryRecord record = device.next(deviceClock.millis());
-                sink.submit(device.deviceId(), encoder.encode(record));
-                lastSeqByDevice.put(device.deviceId(), record.seq());
-                generated++;
-                recordsGenerated = generated;
+                long runNanos = dueNanos - begin; // on the schedule, not the (late) actual time
+                long deviceTimeMillis = deviceClock != null ? deviceClock.millis() : epochMillis + runNanos / 1_000_000;
+                TelemetryRecord record = flow.turn(device, deviceTimeMillis, runNanos / 1_000_000, emitter);
+                if (record != null) {
+                    lastSeqByDevice.put(device.deviceId(), record.seq());
+                }
+                turns++;
+                recordsGenerated = emitted[0];
                 slot++;
             }
+            flow.finish(emitter); // records held back by the flow (late, reordered) are emitted, not lost
+            recordsGenerated = emitted[0];
         } catch (InterruptedException e) {
             interrupted = true;
         } catch (RuntimeException e) { // a failed sink or an oversize record: end the run, report it
@@ -188,6 +231,7 @@ public final class Simulation {
             Thread.currentThread().interrupt();
         }
         var stats = sink.stats();
+        long generated = emitted[0];
         SimResult result = new SimResult(generated, stats.sent() - sentBefore, lastSeqByDevice,
                 Duration.ofNanos(pacer.nanoTime() - begin), stats, failure);
         LOG.info("simulation ended: {} records generated, {} sent, {}", generated, result.recordsSent(),

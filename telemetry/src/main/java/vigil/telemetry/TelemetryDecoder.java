@@ -17,9 +17,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -58,16 +59,51 @@ public final class TelemetryDecoder {
      *   IllegalStateException, which is not an IOException and would escape decode(). Input is capped at 16 KiB,
      *   so the cost of a degraded symbol table is bounded.
      * Every JsonReadFeature stays at its strict default (no comments, NaN, single quotes, leading zeros, ...).
+     * Two more, for speed and allocation only (docs/decoder.md, "Performance"):
+     * - USE_FAST_DOUBLE_PARSER: Jackson's bundled FastDoubleParser reads decimals from its char buffer. The JDK
+     *   path copies each number into a String and allocates inside Double.parseDouble. Both round correctly.
+     * - INTERN_FIELD_NAMES off: names stay canonicalized per parser (one String per distinct name, not per
+     *   occurrence), but attacker-chosen unknown names are not put into the JVM's string table.
+     * The parser itself is built by ReusableJsonParser from this factory's settings; CHARSET_DETECTION is kept
+     * off here so that FACTORY.createParser (used by tests as a reference) reads UTF-8 only as well.
      */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CHARSET_DETECTION)
             .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNumberLength(MAX_RECORD_BYTES)
                     .build())
             .build();
 
-    /* Scratch slots, indexed by WireFields slot. Writer-private; reset at the start of each decode. */
+    /*
+     * A parser that collected more distinct names than this (unknown fields of many payloads) is replaced, so that
+     * its symbol table stays small. A telemetry-v1 record has 40 known names.
+     */
+    private static final int MAX_PARSER_SYMBOLS = 512;
+
+    /* Codes kept in longs[] for the three string fields compared with constants instead of read as Strings. */
+    private static final char[] SCHEMA_CHARS = TelemetryEncoder.SCHEMA.toCharArray();
+    private static final char[][] DEVICE_TYPE_CHARS = wireChars(DeviceType.values());
+    private static final char[][] PUMP_STATE_CHARS = wireChars(PumpState.values());
+    private static final char[][] DIALYSIS_STATE_CHARS = wireChars(DialysisState.values());
+    private static final DeviceType[] DEVICE_TYPES = DeviceType.values();
+    private static final PumpState[] PUMP_STATES = PumpState.values();
+    private static final DialysisState[] DIALYSIS_STATES = DialysisState.values();
+
+    /*
+     * Hot, writer-private state. The parser is reused across decodes (ReusableJsonParser); it is null after a
+     * parse that did not end cleanly and is then rebuilt on the next decode.
+     */
+    private ReusableJsonParser parser;
+    /*
+     * Scratch slots, indexed by WireFields slot. A slot holds a value of this decode only when
+     * seenIn[slot] == generation; otherwise it is ABSENT. Bumping the generation replaces a reset loop over every
+     * slot. Only the first occurrence of a field is kept; counts[] counts all of them.
+     */
+    private int generation;
+    private final int[] seenIn = new int[WireFields.SLOT_COUNT];
     private final Kind[] kinds = new Kind[WireFields.SLOT_COUNT];
     private final int[] counts = new int[WireFields.SLOT_COUNT];
     private final long[] longs = new long[WireFields.SLOT_COUNT];
@@ -75,6 +111,8 @@ public final class TelemetryDecoder {
     private final String[] strings = new String[WireFields.SLOT_COUNT];
     /* true when a decimal metric rounded to exactly one of its bounds but its exact value lies beyond it. */
     private final boolean[] beyondBound = new boolean[WireFields.SLOT_COUNT];
+    /* The device type named so far in this payload, 0 when none: picks the expected metric order. */
+    private int deviceTypeCode;
 
     /** What the parser saw in a slot. */
     private enum Kind {
@@ -118,83 +156,142 @@ public final class TelemetryDecoder {
         if (!Utf8.isValid(payload, offset, length)) {
             return new DecodeResult.Rejected(RejectReason.NOT_UTF8, null, null);
         }
-        reset();
+        nextGeneration();
+        ReusableJsonParser p = parser != null ? parser : ReusableJsonParser.create(FACTORY);
+        parser = null; // kept only if this parse ends cleanly (ReusableJsonParser's reuse contract)
+        p.reset(payload, offset, length);
         try {
-            parse(payload, offset, length);
+            parse(p);
         } catch (NotJson | IOException e) {
             // The message and location could hold payload text: never logged, never kept.
             return new DecodeResult.Rejected(RejectReason.NOT_JSON, readableDeviceId(), null);
         }
+        if (p.symbolCount() <= MAX_PARSER_SYMBOLS) {
+            parser = p;
+        }
         return validate(nowMillis);
     }
 
-    private void reset() {
-        for (int i = 0; i < kinds.length; i++) {
-            kinds[i] = Kind.ABSENT;
-            counts[i] = 0;
-            strings[i] = null;
-            beyondBound[i] = false;
+    private void nextGeneration() {
+        if (++generation == 0) { // wrapped after 2^32 decodes: stale stamps could match again
+            Arrays.fill(seenIn, 0);
+            generation = 1;
         }
+        deviceTypeCode = 0;
     }
 
     // ---- parse pass -------------------------------------------------------------------------------------
 
-    private void parse(byte[] payload, int offset, int length) throws IOException, NotJson {
-        try (JsonParser p = FACTORY.createParser(payload, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw NotJson.INSTANCE;
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                int slot = WireFields.envelopeSlot(p.currentName());
-                JsonToken value = p.nextToken();
-                if (slot == M && value == JsonToken.START_OBJECT) {
-                    counts[M]++;
-                    if (kinds[M] == Kind.ABSENT) {
-                        kinds[M] = Kind.OBJECT;
-                    }
-                    parseMetrics(p);
-                } else if (slot >= 0) {
-                    store(p, value, slot, 1);
-                } else {
-                    skip(p, value, 1);
-                }
-            }
-            if (t != JsonToken.END_OBJECT) {
-                throw NotJson.INSTANCE;
-            }
-            if (p.nextToken() != null) {
-                throw NotJson.INSTANCE; // content after the object
-            }
+    /*
+     * Field names: the parser is first asked whether the next name is the one usually written next
+     * (nextFieldName(SerializableString) compares the raw bytes, no symbol-table lookup); only when it is not is
+     * the name looked up. Names with escapes never match byte for byte and always take the lookup, which sees
+     * them unescaped.
+     */
+    private void parse(ReusableJsonParser p) throws IOException, NotJson {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw NotJson.INSTANCE;
         }
+        int expected = SCHEMA;
+        while (true) {
+            int slot = nextName(p, expected, false);
+            if (slot == END) {
+                break;
+            }
+            JsonToken value = p.nextToken();
+            if (slot == M && value == JsonToken.START_OBJECT) {
+                mark(M, Kind.OBJECT);
+                parseMetrics(p);
+            } else if (slot >= 0) {
+                store(p, value, slot, 1);
+            } else {
+                skip(p, value, 1);
+            }
+            expected = slot >= 0 ? WireFields.nextSlot(slot) : -1;
+        }
+        if (!p.onlyWhitespaceLeft()) {
+            throw NotJson.INSTANCE; // content after the object
+        }
+    }
+
+    private static final int END = -2;
+
+    /**
+     * Advances to the next name of the current object and returns its slot (-1 unknown), or {@link #END} at the
+     * object's end; anything else is not JSON.
+     */
+    private static int nextName(JsonParser p, int expected, boolean metrics) throws IOException, NotJson {
+        JsonToken t;
+        if (expected >= 0) {
+            if (p.nextFieldName(WireFields.wireName(expected))) {
+                return expected;
+            }
+            t = p.currentToken();
+        } else {
+            t = p.nextToken();
+        }
+        if (t == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            return metrics ? WireFields.metricSlot(name) : WireFields.envelopeSlot(name);
+        }
+        if (t == JsonToken.END_OBJECT) {
+            return END;
+        }
+        throw NotJson.INSTANCE;
     }
 
     /** Reads the members of {@code m} (level 2); the parser stands on its START_OBJECT. */
     private void parseMetrics(JsonParser p) throws IOException, NotJson {
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            int slot = WireFields.metricSlot(p.currentName());
+        int expected = STATE;
+        while (true) {
+            int slot = nextName(p, expected, true);
+            if (slot == END) {
+                return;
+            }
             JsonToken value = p.nextToken();
             if (slot >= 0) {
                 store(p, value, slot, 2);
+                expected = slot != STATE
+                        ? WireFields.nextSlot(slot)
+                        : deviceTypeCode == 2
+                                ? WireFields.FIRST_DIALYSIS_METRIC_AFTER_STATE
+                                : WireFields.FIRST_PUMP_METRIC_AFTER_STATE;
             } else {
                 skip(p, value, 2);
+                expected = -1;
             }
         }
-        if (t != JsonToken.END_OBJECT) {
-            throw NotJson.INSTANCE;
+    }
+
+    /** Counts an occurrence of {@code slot}; the first one sets its kind. Returns whether it was the first. */
+    private boolean mark(int slot, Kind kind) {
+        if (seenIn[slot] != generation) {
+            seenIn[slot] = generation;
+            counts[slot] = 1;
+            kinds[slot] = kind;
+            return true;
         }
+        counts[slot]++;
+        return false;
+    }
+
+    private Kind kind(int slot) {
+        return seenIn[slot] == generation ? kinds[slot] : Kind.ABSENT;
+    }
+
+    private int count(int slot) {
+        return seenIn[slot] == generation ? counts[slot] : 0;
     }
 
     /** Records a known field's value; only the first occurrence is kept, every occurrence is counted. */
     private void store(JsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
-        boolean first = counts[slot]++ == 0;
+        boolean first = mark(slot, Kind.NULL); // counted before its value is read; the kind is set below
         Kind kind;
         switch (value) {
             case VALUE_STRING -> {
                 kind = Kind.STRING;
                 if (first) {
-                    strings[slot] = p.getText();
+                    storeString(p, slot);
                 }
             }
             case VALUE_NUMBER_INT -> {
@@ -233,6 +330,63 @@ public final class TelemetryDecoder {
         }
     }
 
+    /*
+     * schema, deviceType and state are only ever compared with constants: compared in the parser's char buffer,
+     * kept as a code, never turned into a String. The other strings become part of the record.
+     */
+    private void storeString(JsonParser p, int slot) throws IOException {
+        switch (slot) {
+            case SCHEMA -> longs[SCHEMA] = equalsChars(p, SCHEMA_CHARS) ? 1 : 0;
+            case DEVICE_TYPE -> {
+                longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
+                deviceTypeCode = (int) longs[DEVICE_TYPE];
+            }
+            case STATE -> {
+                // The two state tables share no value: store the pump index, or the dialysis index + 16.
+                int pump = indexOf(p, PUMP_STATE_CHARS);
+                longs[STATE] = pump != 0 ? pump : 16 + indexOf(p, DIALYSIS_STATE_CHARS);
+            }
+            default -> strings[slot] = p.getText();
+        }
+    }
+
+    /** 1 + the index of the candidate equal to the current string value, or 0. */
+    private static int indexOf(JsonParser p, char[][] candidates) throws IOException {
+        for (int i = 0; i < candidates.length; i++) {
+            if (equalsChars(p, candidates[i])) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean equalsChars(JsonParser p, char[] expected) throws IOException {
+        int len = p.getTextLength();
+        if (len != expected.length) {
+            return false;
+        }
+        char[] buf = p.getTextCharacters();
+        int off = p.getTextOffset();
+        for (int i = 0; i < len; i++) {
+            if (buf[off + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char[][] wireChars(Enum<?>[] values) {
+        char[][] out = new char[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            Enum<?> v = values[i];
+            String wire = v instanceof DeviceType d
+                    ? d.wireName()
+                    : v instanceof PumpState s ? s.wireName() : ((DialysisState) v).wireName();
+            out[i] = wire.toCharArray();
+        }
+        return out;
+    }
+
     /**
      * Range checks compare the double nearest to the decimal. Rounding is monotonic and every bound in the spec is
      * exactly representable, so the double is inside (outside) the range exactly when the decimal is, except when
@@ -243,8 +397,31 @@ public final class TelemetryDecoder {
         if (f == null || f.kind() != FieldSpec.Kind.NUMBER || (rounded != f.min() && rounded != f.max())) {
             return false;
         }
-        BigDecimal exact = p.getDecimalValue();
+        BigDecimal exact;
+        try {
+            exact = p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            // An exponent beyond BigDecimal's int scale ("0e19007199254740992", "-1e-9999999999"); found by fuzzing.
+            return isTinyBeyondBound(p, f, rounded);
+        }
         return exact.compareTo(BigDecimal.valueOf(f.min())) < 0 || exact.compareTo(BigDecimal.valueOf(f.max())) > 0;
+    }
+
+    /**
+     * For a decimal whose exponent BigDecimal cannot hold but whose double is a finite bound: a huge positive
+     * exponent would have overflowed to infinity, so the value is exactly zero (all mantissa digits zero) or
+     * non-zero and smaller in magnitude than any double, on the side of its sign.
+     */
+    private static boolean isTinyBeyondBound(JsonParser p, FieldSpec f, double rounded) throws IOException {
+        char[] text = p.getTextCharacters();
+        int end = p.getTextOffset() + p.getTextLength();
+        boolean negative = text[p.getTextOffset()] == '-';
+        for (int i = p.getTextOffset(); i < end && text[i] != 'e' && text[i] != 'E'; i++) {
+            if (text[i] >= '1' && text[i] <= '9') {
+                return negative ? rounded == f.min() : rounded == f.max();
+            }
+        }
+        return false; // exactly zero, which the double 0.0 represents exactly
     }
 
     /** Skips a value at {@code level} (the level of the object holding it), enforcing the depth limit. */
@@ -278,7 +455,9 @@ public final class TelemetryDecoder {
 
     private DecodeResult validate(long nowMillis) {
         String deviceId = readableDeviceId();
-        DeviceType type = kinds[DEVICE_TYPE] == Kind.STRING ? DeviceType.fromWireName(strings[DEVICE_TYPE]) : null;
+        DeviceType type = kind(DEVICE_TYPE) == Kind.STRING && longs[DEVICE_TYPE] > 0
+                ? DEVICE_TYPES[(int) longs[DEVICE_TYPE] - 1]
+                : null;
         DecodeResult duplicate = duplicate(deviceId, type);
         if (duplicate != null) {
             return duplicate;
@@ -287,7 +466,7 @@ public final class TelemetryDecoder {
         if ((r = presentAs(SCHEMA, Kind.STRING)) != null) {
             return reject(r, deviceId, SCHEMA);
         }
-        if (!TelemetryEncoder.SCHEMA.equals(strings[SCHEMA])) {
+        if (longs[SCHEMA] != 1) { // compared with TelemetryEncoder.SCHEMA during the parse
             return reject(RejectReason.UNKNOWN_SCHEMA, deviceId, SCHEMA);
         }
         if ((r = presentAs(DEVICE_ID, Kind.STRING)) != null) {
@@ -326,16 +505,12 @@ public final class TelemetryDecoder {
         if ((r = integer(SETTINGS_VERSION, false, 0, Long.MAX_VALUE)) != null) {
             return reject(r, deviceId, SETTINGS_VERSION);
         }
-        List<FieldSpec> metrics = WireFields.metricsOf(type);
-        for (FieldSpec f : metrics) {
+        for (FieldSpec f : WireFields.metricArrayOf(type)) {
             if ((r = metric(f)) != null) {
-                return new DecodeResult.Rejected(r, deviceId, "m." + f.name());
+                return reject(r, deviceId, f.slot());
             }
         }
-        Object state = type == DeviceType.INFUSION_PUMP
-                ? PumpState.fromWireName(strings[STATE])
-                : DialysisState.fromWireName(strings[STATE]);
-        if (state == null) {
+        if (stateIndex(type) < 0) {
             return new DecodeResult.Rejected(RejectReason.OUT_OF_RANGE, deviceId, "m.state");
         }
         // "more than 300 s ahead": now + 300 000 ms exactly is accepted. Saturating add: no overflow near MAX_VALUE.
@@ -356,43 +531,35 @@ public final class TelemetryDecoder {
      */
     private DecodeResult duplicate(String deviceId, DeviceType type) {
         for (int slot = 0; slot < WireFields.ENVELOPE_SLOTS; slot++) {
-            if (counts[slot] > 1) {
+            if (count(slot) > 1) {
                 return reject(RejectReason.DUPLICATE_FIELD, deviceId, slot);
             }
         }
-        List<FieldSpec> known = type == null ? WireFields.ALL_METRICS : WireFields.metricsOf(type);
+        FieldSpec[] known = type == null ? WireFields.ALL_METRIC_ARRAY : WireFields.metricArrayOf(type);
         for (FieldSpec f : known) {
-            if (counts[f.slot()] > 1) {
-                return new DecodeResult.Rejected(RejectReason.DUPLICATE_FIELD, deviceId, "m." + f.name());
+            if (count(f.slot()) > 1) {
+                return reject(RejectReason.DUPLICATE_FIELD, deviceId, f.slot());
             }
         }
         return null;
     }
 
     private static DecodeResult reject(RejectReason reason, String deviceId, int slot) {
-        return new DecodeResult.Rejected(reason, deviceId, envelopeName(slot));
+        return new DecodeResult.Rejected(reason, deviceId, WireFields.label(slot));
     }
 
-    private static String envelopeName(int slot) {
-        return switch (slot) {
-            case SCHEMA -> "schema";
-            case DEVICE_ID -> "deviceId";
-            case DEVICE_TYPE -> "deviceType";
-            case SEQ -> "seq";
-            case TS -> "ts";
-            case M -> "m";
-            case MODEL -> "model";
-            case COLLECTOR_ID -> "collectorId";
-            case CARE_UNIT -> "careUnit";
-            case FW -> "fw";
-            case SETTINGS_VERSION -> "settingsVersion";
-            default -> null;
-        };
+    /** Index of the state value in the type's state enum, or -1 when it is not one of the type's values. */
+    private int stateIndex(DeviceType type) {
+        int code = (int) longs[STATE];
+        if (type == DeviceType.INFUSION_PUMP) {
+            return code >= 1 && code <= PUMP_STATES.length ? code - 1 : -1;
+        }
+        return code >= 17 && code <= 16 + DIALYSIS_STATES.length ? code - 17 : -1;
     }
 
     /** MISSING_FIELD or WRONG_TYPE for a required field of the given kind; null when it is fine. */
     private RejectReason presentAs(int slot, Kind expected) {
-        Kind k = kinds[slot];
+        Kind k = kind(slot);
         if (k == Kind.ABSENT) {
             return RejectReason.MISSING_FIELD;
         }
@@ -404,7 +571,7 @@ public final class TelemetryDecoder {
      * settingsVersion). An integer beyond 64 bits is OUT_OF_RANGE.
      */
     private RejectReason integer(int slot, boolean required, long min, long max) {
-        Kind k = kinds[slot];
+        Kind k = kind(slot);
         if (k == Kind.ABSENT || k == Kind.NULL) {
             if (!required) {
                 return null;
@@ -422,7 +589,7 @@ public final class TelemetryDecoder {
     }
 
     private RejectReason optionalText(int slot, int maxChars) {
-        Kind k = kinds[slot];
+        Kind k = kind(slot);
         if (k == Kind.ABSENT || k == Kind.NULL) {
             return null;
         }
@@ -435,7 +602,7 @@ public final class TelemetryDecoder {
     }
 
     private RejectReason careUnit() {
-        Kind k = kinds[CARE_UNIT];
+        Kind k = kind(CARE_UNIT);
         if (k == Kind.ABSENT || k == Kind.NULL) {
             return null;
         }
@@ -447,7 +614,7 @@ public final class TelemetryDecoder {
 
     private RejectReason metric(FieldSpec f) {
         int slot = f.slot();
-        Kind k = kinds[slot];
+        Kind k = kind(slot);
         if (k == Kind.ABSENT || k == Kind.NULL) {
             if (!f.required()) {
                 return null;
@@ -484,7 +651,7 @@ public final class TelemetryDecoder {
 
     /** The deviceId when it was read once as a valid id; else null. */
     private String readableDeviceId() {
-        if (kinds[DEVICE_ID] != Kind.STRING || counts[DEVICE_ID] != 1) {
+        if (kind(DEVICE_ID) != Kind.STRING || count(DEVICE_ID) != 1) {
             return null;
         }
         String id = strings[DEVICE_ID];
@@ -503,45 +670,45 @@ public final class TelemetryDecoder {
                 optString(COLLECTOR_ID),
                 optString(CARE_UNIT),
                 optString(FW),
-                kinds[SETTINGS_VERSION] == Kind.INTEGER ? Long.valueOf(longs[SETTINGS_VERSION]) : null);
+                kind(SETTINGS_VERSION) == Kind.INTEGER ? Long.valueOf(longs[SETTINGS_VERSION]) : null);
         if (type == DeviceType.INFUSION_PUMP) {
-            List<FieldSpec> f = WireFields.PUMP_METRICS;
+            FieldSpec[] f = WireFields.PUMP_METRIC_ARRAY;
             return new PumpRecord(envelope, new PumpMetrics(
-                    PumpState.fromWireName(strings[STATE]),
-                    num(f.get(1)),
-                    num(f.get(2)),
-                    num(f.get(3)),
-                    num(f.get(4)),
-                    num(f.get(5)),
-                    bool(f.get(6)),
-                    optString(f.get(7).slot()),
-                    optNum(f.get(8)),
-                    optBool(f.get(9))));
+                    PUMP_STATES[stateIndex(type)],
+                    num(f[1]),
+                    num(f[2]),
+                    num(f[3]),
+                    num(f[4]),
+                    num(f[5]),
+                    bool(f[6]),
+                    optString(f[7].slot()),
+                    optNum(f[8]),
+                    optBool(f[9])));
         }
-        List<FieldSpec> f = WireFields.DIALYSIS_METRICS;
+        FieldSpec[] f = WireFields.DIALYSIS_METRIC_ARRAY;
         return new DialysisRecord(envelope, new DialysisMetrics(
-                DialysisState.fromWireName(strings[STATE]),
-                num(f.get(1)),
-                num(f.get(2)),
-                num(f.get(3)),
-                num(f.get(4)),
-                num(f.get(5)),
-                num(f.get(6)),
-                num(f.get(7)),
-                num(f.get(8)),
-                num(f.get(9)),
-                num(f.get(10)),
-                num(f.get(11)),
-                num(f.get(12)),
-                num(f.get(13)),
-                num(f.get(14)),
-                num(f.get(15)),
-                optNum(f.get(16)),
-                optBool(f.get(17))));
+                DIALYSIS_STATES[stateIndex(type)],
+                num(f[1]),
+                num(f[2]),
+                num(f[3]),
+                num(f[4]),
+                num(f[5]),
+                num(f[6]),
+                num(f[7]),
+                num(f[8]),
+                num(f[9]),
+                num(f[10]),
+                num(f[11]),
+                num(f[12]),
+                num(f[13]),
+                num(f[14]),
+                num(f[15]),
+                optNum(f[16]),
+                optBool(f[17])));
     }
 
     private String optString(int slot) {
-        return kinds[slot] == Kind.STRING ? strings[slot] : null;
+        return kind(slot) == Kind.STRING ? strings[slot] : null;
     }
 
     private double num(FieldSpec f) {
@@ -549,7 +716,7 @@ public final class TelemetryDecoder {
     }
 
     private Double optNum(FieldSpec f) {
-        Kind k = kinds[f.slot()];
+        Kind k = kind(f.slot());
         return k == Kind.INTEGER || k == Kind.DECIMAL ? Double.valueOf(doubles[f.slot()]) : null;
     }
 
@@ -558,6 +725,6 @@ public final class TelemetryDecoder {
     }
 
     private Boolean optBool(FieldSpec f) {
-        return kinds[f.slot()] == Kind.BOOLEAN ? Boolean.valueOf(longs[f.slot()] == 1) : null;
+        return kind(f.slot()) == Kind.BOOLEAN ? Boolean.valueOf(longs[f.slot()] == 1) : null;
     }
 }

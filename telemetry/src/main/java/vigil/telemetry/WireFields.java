@@ -1,9 +1,8 @@
 package vigil.telemetry;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The known fields of telemetry-v1 in the order of the spec's tables, which is also the order in which the
@@ -36,20 +35,37 @@ final class WireFields {
     static final List<FieldSpec> ALL_METRICS;
     static final int SLOT_COUNT;
 
-    private static final Map<String, Integer> ENVELOPE_SLOT_BY_NAME = Map.ofEntries(
-            Map.entry("schema", SCHEMA),
-            Map.entry("deviceId", DEVICE_ID),
-            Map.entry("deviceType", DEVICE_TYPE),
-            Map.entry("seq", SEQ),
-            Map.entry("ts", TS),
-            Map.entry("m", M),
-            Map.entry("model", MODEL),
-            Map.entry("collectorId", COLLECTOR_ID),
-            Map.entry("careUnit", CARE_UNIT),
-            Map.entry("fw", FW),
-            Map.entry("settingsVersion", SETTINGS_VERSION));
+    /** Envelope wire names by slot. */
+    private static final String[] ENVELOPE_NAMES = {
+        "schema", "deviceId", "deviceType", "seq", "ts", "m", "model", "collectorId", "careUnit", "fw", "settingsVersion"
+    };
 
-    private static final Map<String, Integer> METRIC_SLOT_BY_NAME;
+    /*
+     * The order in which TelemetryEncoder (and the spec's example) writes the envelope: m last. The decoder expects
+     * the next name in this order and matches it byte for byte without a lookup; any other order still works,
+     * through the name tables below.
+     */
+    private static final int[] ENVELOPE_WRITE_ORDER = {
+        SCHEMA, DEVICE_ID, DEVICE_TYPE, SEQ, TS, MODEL, COLLECTOR_ID, CARE_UNIT, FW, SETTINGS_VERSION, M
+    };
+
+    /** Envelope-level and metric-level name tables: open addressing on String.hashCode, 64 entries each. */
+    private static final int TABLE_MASK = 63;
+    private static final String[] ENVELOPE_KEYS = new String[TABLE_MASK + 1];
+    private static final int[] ENVELOPE_VALUES = new int[TABLE_MASK + 1];
+    private static final String[] METRIC_KEYS = new String[TABLE_MASK + 1];
+    private static final int[] METRIC_VALUES = new int[TABLE_MASK + 1];
+
+    /** Per slot: the wire name (for byte-wise matching), the field label of rejections, the expected next slot. */
+    private static final SerializedString[] WIRE_NAME;
+    private static final String[] LABEL;
+    private static final int[] NEXT_SLOT;
+    /** The first metric after {@code state}, per device type, in table order. */
+    static final int FIRST_PUMP_METRIC_AFTER_STATE;
+    static final int FIRST_DIALYSIS_METRIC_AFTER_STATE;
+    static final FieldSpec[] PUMP_METRIC_ARRAY;
+    static final FieldSpec[] DIALYSIS_METRIC_ARRAY;
+    static final FieldSpec[] ALL_METRIC_ARRAY;
     /** Metric spec by slot; {@code null} for envelope slots. {@code state} maps to the pump's (same shape). */
     private static final FieldSpec[] METRIC_BY_SLOT;
 
@@ -91,14 +107,6 @@ final class WireFields {
         List<FieldSpec> all = new ArrayList<>(PUMP_METRICS);
         all.addAll(DIALYSIS_METRICS.subList(1, DIALYSIS_METRICS.size()));
         ALL_METRICS = List.copyOf(all);
-        Map<String, Integer> metrics = new HashMap<>();
-        for (FieldSpec f : PUMP_METRICS) {
-            metrics.put(f.name(), f.slot());
-        }
-        for (FieldSpec f : DIALYSIS_METRICS) {
-            metrics.put(f.name(), f.slot());
-        }
-        METRIC_SLOT_BY_NAME = Map.copyOf(metrics);
         METRIC_BY_SLOT = new FieldSpec[SLOT_COUNT];
         for (FieldSpec f : DIALYSIS_METRICS) {
             METRIC_BY_SLOT[f.slot()] = f;
@@ -106,20 +114,73 @@ final class WireFields {
         for (FieldSpec f : PUMP_METRICS) {
             METRIC_BY_SLOT[f.slot()] = f;
         }
+        PUMP_METRIC_ARRAY = PUMP_METRICS.toArray(new FieldSpec[0]);
+        DIALYSIS_METRIC_ARRAY = DIALYSIS_METRICS.toArray(new FieldSpec[0]);
+        ALL_METRIC_ARRAY = ALL_METRICS.toArray(new FieldSpec[0]);
+        WIRE_NAME = new SerializedString[SLOT_COUNT];
+        LABEL = new String[SLOT_COUNT];
+        NEXT_SLOT = new int[SLOT_COUNT];
+        for (int s = 0; s < ENVELOPE_SLOTS; s++) {
+            WIRE_NAME[s] = new SerializedString(ENVELOPE_NAMES[s]);
+            LABEL[s] = ENVELOPE_NAMES[s];
+            put(ENVELOPE_KEYS, ENVELOPE_VALUES, ENVELOPE_NAMES[s], s);
+        }
+        for (int i = 0; i < ENVELOPE_WRITE_ORDER.length; i++) {
+            NEXT_SLOT[ENVELOPE_WRITE_ORDER[i]] = i + 1 < ENVELOPE_WRITE_ORDER.length ? ENVELOPE_WRITE_ORDER[i + 1] : -1;
+        }
+        for (List<FieldSpec> table : List.of(PUMP_METRICS, DIALYSIS_METRICS)) {
+            for (int i = 0; i < table.size(); i++) {
+                FieldSpec f = table.get(i);
+                WIRE_NAME[f.slot()] = new SerializedString(f.name());
+                LABEL[f.slot()] = "m." + f.name();
+                NEXT_SLOT[f.slot()] = i + 1 < table.size() ? table.get(i + 1).slot() : -1;
+                if (f.slot() != STATE) {
+                    put(METRIC_KEYS, METRIC_VALUES, f.name(), f.slot());
+                }
+            }
+        }
+        put(METRIC_KEYS, METRIC_VALUES, "state", STATE);
+        NEXT_SLOT[STATE] = -1; // depends on the device type: FIRST_*_METRIC_AFTER_STATE
+        FIRST_PUMP_METRIC_AFTER_STATE = PUMP_METRICS.get(1).slot();
+        FIRST_DIALYSIS_METRIC_AFTER_STATE = DIALYSIS_METRICS.get(1).slot();
     }
 
     private WireFields() {}
 
+    private static void put(String[] keys, int[] values, String name, int slot) {
+        int i = index(name);
+        while (keys[i] != null) {
+            i = (i + 1) & TABLE_MASK;
+        }
+        keys[i] = name;
+        values[i] = slot;
+    }
+
+    private static int index(String name) {
+        int h = name.hashCode(); // cached in the String; the parser hands out the same canonical instance each time
+        return (h ^ (h >>> 16)) & TABLE_MASK;
+    }
+
+    private static int lookup(String[] keys, int[] values, String name) {
+        for (int i = index(name); ; i = (i + 1) & TABLE_MASK) {
+            String k = keys[i];
+            if (k == null) {
+                return -1;
+            }
+            if (k.equals(name)) {
+                return values[i];
+            }
+        }
+    }
+
     /** Envelope slot of a field name, or -1 for an unknown envelope field. */
     static int envelopeSlot(String name) {
-        Integer slot = ENVELOPE_SLOT_BY_NAME.get(name);
-        return slot == null ? -1 : slot;
+        return lookup(ENVELOPE_KEYS, ENVELOPE_VALUES, name);
     }
 
     /** Metric slot of a metric name of either device type, or -1 for a name neither type knows. */
     static int metricSlot(String name) {
-        Integer slot = METRIC_SLOT_BY_NAME.get(name);
-        return slot == null ? -1 : slot;
+        return lookup(METRIC_KEYS, METRIC_VALUES, name);
     }
 
     /** The metric spec that owns {@code slot}, or {@code null} for an envelope slot. */
@@ -129,5 +190,24 @@ final class WireFields {
 
     static List<FieldSpec> metricsOf(DeviceType type) {
         return type == DeviceType.INFUSION_PUMP ? PUMP_METRICS : DIALYSIS_METRICS;
+    }
+
+    static FieldSpec[] metricArrayOf(DeviceType type) {
+        return type == DeviceType.INFUSION_PUMP ? PUMP_METRIC_ARRAY : DIALYSIS_METRIC_ARRAY;
+    }
+
+    /** The wire name of a slot, for {@code JsonParser.nextFieldName(SerializableString)}. */
+    static SerializedString wireName(int slot) {
+        return WIRE_NAME[slot];
+    }
+
+    /** The {@code field} of a rejection: the envelope name, or {@code m.<metric>}. */
+    static String label(int slot) {
+        return LABEL[slot];
+    }
+
+    /** The slot usually written after {@code slot} (encoder order), or -1 when none or when it depends on the type. */
+    static int nextSlot(int slot) {
+        return NEXT_SLOT[slot];
     }
 }

@@ -97,6 +97,18 @@ class TelemetryDecoderAcceptanceTest {
     }
 
     @Test
+    void shouldAcceptNumbersAtABoundWhoseExponentIsBeyondBigDecimalsRange() {
+        // Found by fuzzing: the exact comparison at a bound used to throw for these spellings.
+        PumpMetrics m = ((PumpRecord) decoded(RawRecord.pump()
+                        .metric("rateMlPerHr", "0e19007199254740992")
+                        .metric("batteryPct", "1e-19007199254740992")))
+                .metrics();
+
+        assertThat(m.rateMlPerHr()).isEqualTo(0.0);
+        assertThat(m.batteryPct()).isEqualTo(0.0);
+    }
+
+    @Test
     void shouldTreatNullForOptionalFieldsAsAbsent() {
         RawRecord r = pump().field("model", "null").field("collectorId", "null").field("careUnit", "null")
                 .field("fw", "null").field("settingsVersion", "null")

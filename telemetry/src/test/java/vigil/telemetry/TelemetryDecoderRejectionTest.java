@@ -284,6 +284,8 @@ class TelemetryDecoderRejectionTest {
                         pump().metric("batteryPct", "100.00000000000000001"), OUT_OF_RANGE, "m.batteryPct"),
                 pumpCase("battery a hair below 0 that rounds to -0.0 as a double",
                         pump().metric("batteryPct", "-1e-400"), OUT_OF_RANGE, "m.batteryPct"),
+                pumpCase("battery below 0 by less than any double, exponent beyond BigDecimal's range",
+                        pump().metric("batteryPct", "-1e-19007199254740992"), OUT_OF_RANGE, "m.batteryPct"),
                 pumpCase("number that overflows a double (1e400)", pump().metric("vtbiMl", "1e400"), OUT_OF_RANGE,
                         "m.vtbiMl"),
                 pumpCase("integer metric beyond 64 bits", pump().metric("infusedMl", "99999999999999999999"),

@@ -29,7 +29,9 @@ public record DeviceIdentity(
         }
     }
 
-    Envelope envelope(long seq, long deviceTimeMillis) {
-        return new Envelope(deviceId, deviceType, seq, deviceTimeMillis, model, collectorId, careUnit, firmware, null);
+    Envelope envelope(long seq, long deviceTimeMillis, DeviceCalibration calibration) {
+        Long settingsVersion = calibration == null ? null : calibration.settingsVersion();
+        return new Envelope(
+                deviceId, deviceType, seq, deviceTimeMillis, model, collectorId, careUnit, firmware, settingsVersion);
     }
 }

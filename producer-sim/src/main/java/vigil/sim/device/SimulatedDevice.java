@@ -27,4 +27,14 @@ public interface SimulatedDevice {
 
     /** The seq of the last record returned, or {@code startSeq - 1} before the first. */
     long lastSeq();
+
+    /**
+     * Applies a settings document's calibration from the next record on, and reports its version as
+     * {@code settingsVersion}. Unlike {@link #next}, any thread may call this (the settings poller does): the value is
+     * published through a volatile field that {@link #next} reads once per record.
+     */
+    void applyCalibration(DeviceCalibration calibration);
+
+    /** The calibration applied now, or {@code null} before any settings document. Any thread. */
+    DeviceCalibration calibration();
 }

@@ -62,6 +62,13 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
     private double conductivityMsCm;
     private double temperatureC;
 
+    // scenario faults of the primary sensors (the reference sensors stay true); driver thread only
+    private double conductivityErrorMsCm;
+    private double temperatureErrorC;
+
+    /** Written by the settings poller, read once per record by the driver; {@code null} until settings arrive. */
+    private volatile DeviceCalibration calibration;
+
     /**
      * @param identity envelope fields; its type must be {@link DeviceType#DIALYSIS}
      * @param seed     simulation seed; the device derives its own stream from it and its id
@@ -107,13 +114,70 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
     }
 
     @Override
+    public void applyCalibration(DeviceCalibration newCalibration) {
+        calibration = newCalibration; // volatile store: the driver sees it from its next record
+    }
+
+    @Override
+    public DeviceCalibration calibration() {
+        return calibration;
+    }
+
+    /** Fault: the primary conductivity cell reads {@code errorMsCm} high (negative: low); 0 ends the fault. */
+    public void setConductivityErrorMsCm(double errorMsCm) {
+        conductivityErrorMsCm = errorMsCm;
+    }
+
+    /** Fault: the primary temperature sensor reads {@code errorC} high (negative: low); 0 ends the fault. */
+    public void setTemperatureErrorC(double errorC) {
+        temperatureErrorC = errorC;
+    }
+
+    /**
+     * Event: a new treatment starts now (new prescription, a fresh canister if the old one is low), already
+     * {@code elapsedMin} minutes in.
+     */
+    public void startTreatment(double elapsedMinutes) {
+        prescribe();
+        state = DialysisState.TREATMENT;
+        elapsedMin = Math.min(plannedMin - 30, Math.max(0, elapsedMinutes));
+        ufVolumeMl = ufGoalMl * elapsedMin / plannedMin;
+    }
+
+    /** Event: the acid canister holds only {@code ml}. */
+    public void setAcidRemainingMl(double ml) {
+        acidRemainingMl = clamp(ml, 0, 20_000);
+    }
+
+    /**
+     * Event: the acid canister holds enough for the treatment's remaining time minus {@code minutesShort} at the
+     * current dialysate flow (at least 5 minutes' worth). Outside treatment, nothing changes.
+     */
+    public void shortenAcidBy(double minutesShort) {
+        if (state == DialysisState.TREATMENT) {
+            double consumptionMlPerMin = dialysateFlowSetMlPerMin / ACID_DILUTION;
+            acidRemainingMl = consumptionMlPerMin * Math.max(5, plannedMin - elapsedMin - minutesShort);
+        }
+    }
+
+    /** Event: the dialysate ultrafilter has run {@code hours} since replacement. */
+    public void setFilterHours(double hours) {
+        filterHours = clamp(hours, 0, 100_000);
+    }
+
+    @Override
     public DialysisRecord next(long deviceTimeMillis) {
         long dtMillis = lastTimeMillis == Long.MIN_VALUE ? 0 : Math.max(0, deviceTimeMillis - lastTimeMillis);
         lastTimeMillis = Math.max(lastTimeMillis, deviceTimeMillis);
+        DeviceCalibration applied = calibration; // one volatile load per record
         advance(dtMillis);
         // The reference cell and sensor read the same fluid: a small independent error, no drift.
         double conductivityRef = clamp(conductivityMsCm + 0.03 * random.nextGaussian(), 0, 25);
         double temperatureRef = clamp(temperatureC + 0.05 * random.nextGaussian(), 20, 45);
+        // The primary sensors carry the fault, corrected by the applied calibration offset.
+        double conductivity = conductivityMsCm + conductivityErrorMsCm
+                + (applied == null ? 0 : applied.conductivityOffsetMsCm());
+        double temperature = temperatureC + temperatureErrorC + (applied == null ? 0 : applied.temperatureOffsetC());
         DialysisMetrics metrics = new DialysisMetrics(
                 state,
                 round(bloodFlowMlPerMin, 0),
@@ -121,9 +185,9 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
                 round(arterialMmHg, 0),
                 round(venousMmHg, 0),
                 round(tmpMmHg, 0),
-                round(conductivityMsCm, 2),
+                round(clamp(conductivity, 0, 25), 2),
                 round(conductivityRef, 2),
-                round(temperatureC, 2),
+                round(clamp(temperature, 20, 45), 2),
                 round(temperatureRef, 2),
                 round(ufVolumeMl, 0),
                 round(ufGoalMl, 0),
@@ -133,7 +197,7 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
                 round(filterHours, 2),
                 round(operatingHours, 1),
                 Boolean.FALSE);
-        return new DialysisRecord(identity.envelope(nextSeq++, deviceTimeMillis), metrics);
+        return new DialysisRecord(identity.envelope(nextSeq++, deviceTimeMillis, applied), metrics);
     }
 
     private void advance(long dtMillis) {

@@ -52,6 +52,14 @@ public final class SimulatedPump implements SimulatedDevice {
     private double batteryPct;
     private boolean onMains;
 
+    // scenario faults; driver thread only
+    private double flowErrorPct; // volume measurement error: measured = true x (1 + flowErrorPct / 100)
+    private double pressureOffsetMmHg; // added to the pressure reading
+    private double forcedDrainPctPerHr; // > 0: unplugged, drains at this rate and nobody plugs it in
+
+    /** Written by the settings poller, read once per record by the driver; {@code null} until settings arrive. */
+    private volatile DeviceCalibration calibration;
+
     /**
      * @param identity envelope fields; its type must be {@link DeviceType#INFUSION_PUMP}
      * @param seed     simulation seed; the device derives its own stream from it and its id
@@ -85,28 +93,101 @@ public final class SimulatedPump implements SimulatedDevice {
     }
 
     @Override
+    public void applyCalibration(DeviceCalibration newCalibration) {
+        calibration = newCalibration; // volatile store: the driver sees it from its next record
+    }
+
+    @Override
+    public DeviceCalibration calibration() {
+        return calibration;
+    }
+
+    /**
+     * Fault: the pump's volume measurement reads {@code pct} percent high (negative: low), so {@code infusedMl}
+     * grows {@code 1 + pct/100} times faster than the programmed rate says; 0 ends the fault. A settings document's
+     * {@code flowCorrectionFactor} of {@code 1 / (1 + pct/100)} corrects it.
+     */
+    public void setFlowErrorPct(double pct) {
+        flowErrorPct = pct;
+    }
+
+    /** Fault: the pressure sensor reads {@code offsetMmHg} high; 0 ends the fault. */
+    public void setPressureOffsetMmHg(double offsetMmHg) {
+        pressureOffsetMmHg = offsetMmHg;
+    }
+
+    /**
+     * Fault: the pump is unplugged and its battery drains at {@code pctPerHr} (an aged battery) without anyone
+     * plugging it back in; 0 ends the fault and plugs the pump in.
+     *
+     * @param startPct battery charge at the start of the fault, or {@code NaN} to keep the current charge
+     */
+    public void drainBattery(double pctPerHr, double startPct) {
+        forcedDrainPctPerHr = pctPerHr;
+        if (pctPerHr > 0) {
+            onMains = false;
+            if (!Double.isNaN(startPct)) {
+                batteryPct = clamp(startPct, 0, 100);
+            }
+        } else {
+            onMains = true;
+        }
+    }
+
+    /** Event: a caregiver pauses the infusion for {@code millis} (a stopped pump stays stopped at least that long). */
+    public void pause(long millis) {
+        if (state == PumpState.STOPPED) {
+            stateRemainingMillis = Math.max(stateRemainingMillis, millis);
+        } else {
+            enter(PumpState.PAUSED, millis);
+        }
+    }
+
+    /**
+     * Event: the running infusion (a new one if none runs) has only {@code minutes} of volume left at its
+     * programmed rate.
+     */
+    public void endInfusionIn(double minutes) {
+        if (state != PumpState.RUNNING) {
+            startInfusion();
+        }
+        vtbiMl = Math.max(0.1, rateMlPerHr * minutes / 60);
+    }
+
+    /**
+     * Event: a new infusion (new {@code infusionId}) starts now at {@code rateMlPerHr} with volume for
+     * {@code minutes} at that rate.
+     */
+    public void startInfusion(double newRateMlPerHr, double minutes) {
+        startInfusion();
+        rateMlPerHr = clamp(newRateMlPerHr, 0.1, 1200);
+        vtbiMl = clamp(rateMlPerHr * minutes / 60, 0.1, 10_000);
+    }
+
+    @Override
     public PumpRecord next(long deviceTimeMillis) {
         long dtMillis = lastTimeMillis == Long.MIN_VALUE ? 0 : Math.max(0, deviceTimeMillis - lastTimeMillis);
         lastTimeMillis = Math.max(lastTimeMillis, deviceTimeMillis);
-        advance(dtMillis);
+        DeviceCalibration applied = calibration; // one volatile load per record
+        advance(dtMillis, applied == null ? 1.0 : applied.flowCorrectionFactor());
         PumpMetrics metrics = new PumpMetrics(
                 state,
                 round(state == PumpState.KVO ? KVO_RATE_ML_PER_HR : rateMlPerHr, 1),
                 round(infusedMl, 2),
                 round(vtbiMl, 2),
-                round(pressureMmHg, 0),
+                round(clamp(pressureMmHg + pressureOffsetMmHg, -100, 1500), 0),
                 round(batteryPct, 1),
                 onMains,
                 infusionId,
                 airInLineUl(),
                 Boolean.FALSE);
-        return new PumpRecord(identity.envelope(nextSeq++, deviceTimeMillis), metrics);
+        return new PumpRecord(identity.envelope(nextSeq++, deviceTimeMillis, applied), metrics);
     }
 
-    private void advance(long dtMillis) {
+    private void advance(long dtMillis, double flowCorrectionFactor) {
         double dtHours = dtMillis / 3_600_000.0;
         switch (state) {
-            case RUNNING -> infuse(dtHours);
+            case RUNNING -> infuse(dtHours * (1 + flowErrorPct / 100) * flowCorrectionFactor);
             case KVO -> {
                 infusedMl = Math.min(10_000, infusedMl + KVO_RATE_ML_PER_HR * dtHours);
                 if (countDown(dtMillis)) {
@@ -128,6 +209,7 @@ public final class SimulatedPump implements SimulatedDevice {
         updatePower(dtHours);
     }
 
+    /** @param dtHours elapsed time scaled by the measurement error and correction: measured volume = rate x it */
     private void infuse(double dtHours) {
         double deltaMl = rateMlPerHr * dtHours;
         if (deltaMl >= vtbiMl) {
@@ -163,7 +245,9 @@ public final class SimulatedPump implements SimulatedDevice {
     }
 
     private void updatePower(double dtHours) {
-        if (onMains) {
+        if (forcedDrainPctPerHr > 0) {
+            batteryPct = Math.max(0, batteryPct - forcedDrainPctPerHr * dtHours);
+        } else if (onMains) {
             batteryPct = Math.min(100, batteryPct + CHARGE_PCT_PER_HR * dtHours);
             if (random.nextDouble() < UNPLUG_PROBABILITY) {
                 onMains = false;

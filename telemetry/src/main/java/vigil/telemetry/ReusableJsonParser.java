@@ -1,0 +1,101 @@
+package vigil.telemetry;
+
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.io.ContentReference;
+import com.fasterxml.jackson.core.io.IOContext;
+import com.fasterxml.jackson.core.json.JsonReadContext;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
+import com.fasterxml.jackson.core.sym.ByteQuadsCanonicalizer;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+
+/**
+ * Jackson's UTF-8 byte parser, re-pointed at a new payload for every record instead of being created per record.
+ * Creating a parser allocates about 1 KB (context, symbol-table child, read contexts, buffers); re-pointing it
+ * allocates nothing.
+ *
+ * <p>Jackson 2 has no public "reset with new input" for a blocking parser, so this subclass rewrites the
+ * parser's input and position fields, which {@code UTF8StreamJsonParser} and its bases expose as {@code protected}
+ * for subclasses. The contract that keeps this safe:
+ * <ul>
+ *   <li>{@link #reset} may only be called on a parser whose previous document ended cleanly: its last token was
+ *       the root {@code END_OBJECT}, so no token is half read, no look-ahead is pending and the read context is
+ *       back at the root. After any exception, or any document that did not end that way, the caller drops the
+ *       parser and creates a new one ({@link TelemetryDecoder} does so).</li>
+ *   <li>The parser never reaches end of input through {@code nextToken()} on the success path (the caller checks
+ *       trailing whitespace itself with {@link #onlyWhitespaceLeft}), so it is never closed and its buffers stay
+ *       with it.</li>
+ *   <li>It owns its buffer recycler and its symbol table (a child of a private root): nothing is shared with other
+ *       parsers or threads. Field names stay canonicalized (no {@code String} per name) but are not interned.
+ *       The symbol table grows with every distinct unknown name, so the caller replaces the parser once
+ *       {@link #symbolCount()} passes a bound.</li>
+ * </ul>
+ * Upgrading Jackson must keep {@code TelemetryDecoderReuseTest} and the decoder tests green; they exercise reuse
+ * after every kind of document.
+ *
+ * <p><b>Threading contract.</b> Confined to its owning {@link TelemetryDecoder}: one logical writer, serial calls.
+ */
+final class ReusableJsonParser extends UTF8StreamJsonParser {
+    private static final byte[] NO_INPUT = new byte[0];
+
+    private final JsonReadContext rootContext;
+
+    private ReusableJsonParser(IOContext context, int parserFeatures, ByteQuadsCanonicalizer symbols) {
+        super(context, parserFeatures, null, null, symbols, NO_INPUT, 0, 0, 0, false);
+        rootContext = _parsingContext;
+    }
+
+    /** A parser with the factory's read constraints and features, owning its buffers and symbol table. */
+    static ReusableJsonParser create(JsonFactory factory) {
+        IOContext context = new IOContext(
+                factory.streamReadConstraints(),
+                factory.streamWriteConstraints(),
+                ErrorReportConfiguration.defaults(),
+                new BufferRecycler(),
+                ContentReference.redacted(), // error messages never quote the payload
+                false);
+        ByteQuadsCanonicalizer symbols = ByteQuadsCanonicalizer.createRoot().makeChild(factory.getFactoryFeatures());
+        return new ReusableJsonParser(context, factory.getParserFeatures(), symbols);
+    }
+
+    /** Points the parser at {@code length} bytes of {@code input} from {@code offset}, as a fresh parser would be. */
+    void reset(byte[] input, int offset, int length) {
+        _inputBuffer = input;
+        _inputPtr = offset;
+        _inputEnd = offset + length;
+        // As the constructor sets them for (start = offset, bytesPreProcessed = 0); only locations use them.
+        _currInputProcessed = -offset;
+        _currInputRow = 0;
+        _currInputRowStart = offset;
+        _tokenInputTotal = 0;
+        _tokenInputRow = 1;
+        _tokenInputCol = 0;
+        _parsingContext = rootContext;
+        _currToken = null;
+        _nextToken = null;
+        _tokenIncomplete = false;
+        _tokenCount = 0;
+        _numTypesValid = NR_UNKNOWN;
+        _nameCopied = false;
+        _binaryValue = null;
+    }
+
+    /**
+     * True when nothing but JSON whitespace (RFC 8259: space, tab, LF, CR) follows the current position. Called
+     * after the root {@code END_OBJECT}, in place of a last {@code nextToken()} that would close the parser.
+     */
+    boolean onlyWhitespaceLeft() {
+        for (int i = _inputPtr; i < _inputEnd; i++) {
+            byte b = _inputBuffer[i];
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Distinct field names held by the symbol table. */
+    int symbolCount() {
+        return _symbols.size();
+    }
+}
