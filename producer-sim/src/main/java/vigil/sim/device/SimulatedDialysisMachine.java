@@ -82,7 +82,9 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
         this.random = new SplittableRandom(Noise.deviceSeed(seed, identity.deviceId()));
         this.nextSeq = startSeq;
         acidRemainingMl = uniform(random, 3_000, 8_000);
-        filterHours = round(uniform(random, 0, 2_000), 0);
+        // A maintained fleet replaces ultrafilters at their limit (alerts-v1 FILTER_LIFE: 900 h by default), so
+        // machines start below the LOW band (850 h); the filter-life scenario drives one past it on purpose.
+        filterHours = round(uniform(random, 0, 800), 0);
         operatingHours = round(uniform(random, 5_000, 30_000), 0);
         prescribe();
         // Most machines join mid-treatment, a few in prep.

@@ -205,7 +205,11 @@ public final class SimulatedPump implements SimulatedDevice {
                 }
             }
         }
-        pressureMmHg = clamp(follow(random, pressureMmHg, targetPressureMmHg(), dtMillis, 20_000, 2.0), -100, 1500);
+        // Line pressure builds slowly under flow but releases within seconds when the pump stops (the line drains
+        // into the patient). A slow release would make every healthy pause look like a sensor offset for a minute
+        // (alerts-v1 PRESSURE_SENSOR_OFFSET: mean over stopped/paused samples > 15 mmHg over a 60 s span).
+        double tauMillis = state == PumpState.PAUSED || state == PumpState.STOPPED ? 1_000 : 20_000;
+        pressureMmHg = clamp(follow(random, pressureMmHg, targetPressureMmHg(), dtMillis, tauMillis, 2.0), -100, 1500);
         updatePower(dtHours);
     }
 
