@@ -308,7 +308,8 @@ public final class TelemetryDecoder {
             case VALUE_NUMBER_FLOAT -> {
                 kind = Kind.DECIMAL;
                 if (first) {
-                    doubles[slot] = p.getDoubleValue();
+                    double v = ShortDecimal.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    doubles[slot] = v == v ? v : p.getDoubleValue(); // NaN: not a short decimal, Jackson parses it
                     beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
                 }
             }
