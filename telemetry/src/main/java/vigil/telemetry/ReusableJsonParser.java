@@ -80,6 +80,13 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
         _binaryValue = null;
     }
 
+    /** Drops the reference to the last payload; the next {@link #reset} points the parser at a new one. */
+    void releaseInput() {
+        _inputBuffer = NO_INPUT;
+        _inputPtr = 0;
+        _inputEnd = 0;
+    }
+
     /**
      * True when nothing but JSON whitespace (RFC 8259: space, tab, LF, CR) follows the current position. Called
      * after the root {@code END_OBJECT}, in place of a last {@code nextToken()} that would close the parser.

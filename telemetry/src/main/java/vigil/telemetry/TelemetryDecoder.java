@@ -64,10 +64,10 @@ public final class TelemetryDecoder {
      *   path copies each number into a String and allocates inside Double.parseDouble. Both round correctly.
      * - INTERN_FIELD_NAMES off: names stay canonicalized per parser (one String per distinct name, not per
      *   occurrence), but attacker-chosen unknown names are not put into the JVM's string table.
-     * The parser itself is built by ReusableJsonParser from this factory's settings; CHARSET_DETECTION is kept
-     * off here so that FACTORY.createParser (used by tests as a reference) reads UTF-8 only as well.
+     * ReusableJsonParser builds the parser from this factory's settings, as Jackson's UTF-8 byte parser directly,
+     * which never sniffs a charset; CHARSET_DETECTION stays off so that the factory is strict if used directly.
      */
-    static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.CHARSET_DETECTION)
             .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -166,6 +166,7 @@ public final class TelemetryDecoder {
             // The message and location could hold payload text: never logged, never kept.
             return new DecodeResult.Rejected(RejectReason.NOT_JSON, readableDeviceId(), null);
         }
+        p.releaseInput(); // the payload is not referenced between calls
         if (p.symbolCount() <= MAX_PARSER_SYMBOLS) {
             parser = p;
         }
@@ -308,7 +309,8 @@ public final class TelemetryDecoder {
             case VALUE_NUMBER_FLOAT -> {
                 kind = Kind.DECIMAL;
                 if (first) {
-                    doubles[slot] = p.getDoubleValue();
+                    double v = ShortDecimal.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    doubles[slot] = v == v ? v : p.getDoubleValue(); // NaN: not a short decimal, Jackson parses it
                     beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
                 }
             }
