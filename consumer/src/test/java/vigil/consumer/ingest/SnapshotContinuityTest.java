@@ -76,8 +76,8 @@ class SnapshotContinuityTest {
             for (int i = 0; i < got.size(); i++) {
                 vigil.consumer.rules.HistoryEntry g = got.get(i);
                 vigil.consumer.rules.HistoryEntry w = a.history().get(i);
-                assertThat(List.of(g.change(), g.status(), g.priority(), g.atMillis(), g.actor()))
-                        .isEqualTo(List.of(w.change(), w.status(), w.priority(), w.atMillis(), w.actor()));
+                assertThat(List.<Object>of(g.change(), g.status(), g.priority(), g.atMillis(), g.actor()))
+                        .isEqualTo(List.<Object>of(w.change(), w.status(), w.priority(), w.atMillis(), w.actor()));
                 assertFigure(g.value(), w.value());
             }
         }
