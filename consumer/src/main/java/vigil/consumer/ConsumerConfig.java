@@ -23,6 +23,8 @@ import vigil.schema.Tables;
  * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
  * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 10000)
  * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
+ * @param stateFlushInterval  a changed device is written at most once per this interval, alert transitions at once
+ *                            ({@code VIGIL_STATE_FLUSH_MS}, default 1000)
  * @param quarantineTtl       how long quarantined records are kept ({@code VIGIL_QUARANTINE_TTL_DAYS}, default 14)
  */
 public record ConsumerConfig(
@@ -37,7 +39,8 @@ public record ConsumerConfig(
         int maxRecordsPerPoll,
         Duration failoverTime,
         String workerId,
-        Duration quarantineTtl) {
+        Duration quarantineTtl,
+        Duration stateFlushInterval) {
 
     public static final String DEFAULT_STREAM = "vigil-telemetry";
     public static final String DEFAULT_APPLICATION = "vigil-consumer";
@@ -55,6 +58,8 @@ public record ConsumerConfig(
         require(maxRecordsPerPoll >= 1 && maxRecordsPerPoll <= 10_000, "VIGIL_MAX_RECORDS must be 1..10000");
         require(failoverTime.toMillis() >= 1_000, "VIGIL_FAILOVER_MS must be >= 1000");
         require(workerId != null && !workerId.isBlank(), "VIGIL_WORKER_ID must not be blank");
+        require(!stateFlushInterval.isNegative() && stateFlushInterval.toMillis() <= 60_000,
+                "VIGIL_STATE_FLUSH_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
     }
 
@@ -65,12 +70,13 @@ public record ConsumerConfig(
     public static ConsumerConfig local(URI kinesisEndpoint, URI dynamoDbEndpoint, String streamName, String prefix) {
         return new ConsumerConfig(streamName, DEFAULT_APPLICATION, "us-east-1", kinesisEndpoint, dynamoDbEndpoint,
                 prefix, "TRIM_HORIZON", Duration.ofMillis(200), 1000, Duration.ofSeconds(5), randomWorkerId(),
-                Duration.ofDays(14));
+                Duration.ofDays(14), Duration.ofSeconds(1));
     }
 
     public ConsumerConfig withApplicationName(String name) {
         return new ConsumerConfig(streamName, name, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
-                initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl);
+                initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl,
+                stateFlushInterval);
     }
 
     /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
@@ -87,7 +93,8 @@ public record ConsumerConfig(
                 (int) number(env, "VIGIL_MAX_RECORDS", 1000),
                 Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", 10_000)),
                 env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
-                Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)));
+                Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)),
+                Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)));
     }
 
     /** Help text listing every variable, for {@code --help}. */
@@ -107,6 +114,7 @@ public record ConsumerConfig(
                 "  VIGIL_FAILOVER_MS          KCL lease failover time (default 10000)",
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
+                "  VIGIL_STATE_FLUSH_MS       a changed device is written at most once per this (default 1000)",
                 "Credentials come from the AWS default provider chain (environment, profile, container role).");
     }
 

@@ -1,5 +1,12 @@
 package vigil.consumer;
 
+import java.time.Duration;
+import vigil.consumer.kcl.HashRangeLookup;
+import vigil.consumer.kcl.ShardServices;
+import vigil.consumer.rules.SettingsCache;
+import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
+import vigil.consumer.state.dynamodb.DynamoSnapshotStore;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -15,7 +22,14 @@ public final class VigilConsumer implements AutoCloseable {
     private final ConsumerRuntime runtime;
     private final ConsumerMeters meters;
 
-    private VigilConsumer(AwsClients clients, ConsumerRuntime runtime, ConsumerMeters meters) {
+    /** Settings side input: a change reaches the rules within this plus one KCL poll (api-v1: within 10 s). */
+    static final Duration SETTINGS_POLL_INTERVAL = Duration.ofSeconds(2);
+
+    private final DynamoSettingsPoller poller;
+
+    private VigilConsumer(AwsClients clients, ConsumerRuntime runtime, ConsumerMeters meters,
+            DynamoSettingsPoller poller) {
+        this.poller = poller;
         this.clients = clients;
         this.runtime = runtime;
         this.meters = meters;
@@ -29,9 +43,17 @@ public final class VigilConsumer implements AutoCloseable {
                 new DynamoEffectsWriter(clients.dynamo(), config.tablePrefix(), config.quarantineTtl(), meters),
                 clients.dynamo(),
                 config.tablePrefix());
+        SettingsCache settings = new SettingsCache();
+        DynamoSettingsPoller poller = new DynamoSettingsPoller(clients.dynamo(), config.tablePrefix(), settings);
+        poller.start(SETTINGS_POLL_INTERVAL);
+        ShardServices services = new ShardServices(
+                new DynamoSnapshotStore(clients.dynamo(), config.tablePrefix()),
+                new HashRangeLookup(clients.kinesis(), config.streamName()),
+                settings,
+                config.stateFlushInterval().toMillis());
         ConsumerRuntime runtime = ConsumerRuntime.start(
-                config, clients.kinesis(), clients.dynamo(), clients.cloudWatch(), writer, meters, clock);
-        return new VigilConsumer(clients, runtime, meters);
+                config, clients.kinesis(), clients.dynamo(), clients.cloudWatch(), writer, services, meters, clock);
+        return new VigilConsumer(clients, runtime, meters, poller);
     }
 
     public ConsumerMeters meters() {
@@ -41,6 +63,7 @@ public final class VigilConsumer implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
+        poller.close();
         clients.close();
     }
 }

@@ -12,6 +12,7 @@ import vigil.telemetry.TelemetryRecord;
  * @param lastArrivalMillis Kinesis arrival of the latest accepted record, epoch millis
  * @param snapshotMillis    consumer wall clock when the snapshot was taken, epoch millis
  * @param figures           rule figures and open alert ids (alerts-v1.md, "Derived device state")
+ * @param restoreState      {@link DeviceLedger#encodeSnapshot()}: what a new owner of the shard restores
  */
 public record DeviceSnapshot(
         String deviceId,
@@ -24,4 +25,5 @@ public record DeviceSnapshot(
         long late,
         long rejected,
         long snapshotMillis,
-        DeviceFigures figures) {}
+        DeviceFigures figures,
+        byte[] restoreState) {}

@@ -1,5 +1,9 @@
 package vigil.consumer.device;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Remembers which sequence numbers of one device were accepted, with bounded memory: the highest accepted
  * {@code seq} plus a bitmap of the {@value #WINDOW} sequence numbers behind it.
@@ -55,5 +59,24 @@ final class SeqWindow {
 
     long highest() {
         return highest;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(highest);
+        for (long word : bits) {
+            out.writeLong(word);
+        }
+    }
+
+    void readFrom(DataInput in) throws IOException {
+        highest = in.readLong();
+        for (int i = 0; i < WORDS; i++) {
+            bits[i] = in.readLong();
+        }
+    }
+
+    void copyFrom(SeqWindow other) {
+        highest = other.highest;
+        System.arraycopy(other.bits, 0, bits, 0, WORDS);
     }
 }

@@ -1,11 +1,14 @@
 package vigil.consumer.ingest;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vigil.consumer.device.DeviceLedger;
@@ -13,7 +16,9 @@ import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertEngine;
+import vigil.consumer.rules.AlertTransition;
 import vigil.consumer.rules.DeviceSettings;
+import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.rules.SettingsSource;
 import vigil.consumer.state.PendingEffects;
 import vigil.consumer.state.QuarantinedRecord;
@@ -45,6 +50,8 @@ public final class ShardIngest {
     private final Map<String, DeviceLedger> ledgers = new HashMap<>();
     private final List<QuarantinedRecord> quarantined = new ArrayList<>();
     private final byte[] scratch = new byte[TelemetryDecoder.MAX_RECORD_BYTES];
+    private final Map<String, DeviceSettings> appliedSettings = new HashMap<>(); // by the side input
+    private long settingsGeneration = -1; // SettingsCache generation last applied
     private final Map<Class<?>, Boolean> loggedErrors = new HashMap<>(); // log each distinct bug once
 
     public ShardIngest(String shardId, Clock clock, ConsumerMeters meters) {
@@ -166,24 +173,83 @@ public final class ShardIngest {
         return bytes;
     }
 
-    /**
-     * The effects collected since the last call: snapshots of changed devices (figures published), quarantined
-     * records and alert transitions.
-     */
+    /** Every effect collected since the last call, every changed device included: {@code drainEffects(true)}. */
     public PendingEffects drainEffects() {
+        return drainEffects(true);
+    }
+
+    /**
+     * The effects collected since the last call: quarantined records, alert transitions and device snapshots.
+     *
+     * @param allChangedDevices true: a snapshot of every changed device (a coalesced flush, after which everything
+     *     processed so far is in the effects); false: only of the devices with an alert transition (written at
+     *     once), the other changed devices stay dirty for the next flush
+     */
+    public PendingEffects drainEffects(boolean allChangedDevices) {
         long nowMillis = clock.millis();
+        List<AlertTransition> transitions = engine.drainTransitions();
         List<DeviceSnapshot> states = new ArrayList<>();
-        for (DeviceLedger ledger : ledgers.values()) {
-            if (ledger.isDirty()) {
-                DeviceSnapshot snapshot = ledger.takeSnapshot(nowMillis);
-                if (snapshot != null) {
-                    states.add(snapshot);
+        if (allChangedDevices) {
+            for (DeviceLedger ledger : ledgers.values()) {
+                addIfDirty(ledger, nowMillis, states);
+            }
+        } else {
+            Set<String> done = new HashSet<>();
+            for (AlertTransition t : transitions) {
+                DeviceLedger ledger = ledgers.get(t.deviceId());
+                if (ledger != null && done.add(t.deviceId())) {
+                    addIfDirty(ledger, nowMillis, states);
                 }
             }
         }
-        PendingEffects effects = new PendingEffects(states, quarantined, engine.drainTransitions());
+        PendingEffects effects = new PendingEffects(states, quarantined, transitions);
         quarantined.clear();
         return effects;
+    }
+
+    private static void addIfDirty(DeviceLedger ledger, long nowMillis, List<DeviceSnapshot> states) {
+        if (ledger.isDirty()) {
+            DeviceSnapshot snapshot = ledger.takeSnapshot(nowMillis);
+            if (snapshot != null) {
+                states.add(snapshot);
+            }
+        }
+    }
+
+    /**
+     * Continues a device from its snapshot ({@link DeviceSnapshot#restoreState()}) written by a previous owner of
+     * the shard (or of a parent shard). Replaces what this shard knew of the device.
+     *
+     * @throws IOException when the bytes are not a readable snapshot
+     */
+    public void restore(byte[] snapshot) throws IOException {
+        DeviceLedger ledger = DeviceLedger.restore(snapshot, engine);
+        ledgers.put(ledger.deviceId(), ledger);
+    }
+
+    /**
+     * Applies the settings documents that changed since the last call, for the devices this shard tracks (the
+     * settings side input; a device tracked later gets its document when first seen). Cheap when nothing changed.
+     */
+    public void refreshSettings(SettingsCache cache) {
+        long generation = cache.generation();
+        if (generation == settingsGeneration) {
+            return;
+        }
+        settingsGeneration = generation;
+        for (String deviceId : ledgers.keySet()) {
+            DeviceSettings s = cache.settingsFor(deviceId);
+            DeviceSettings before = appliedSettings.get(deviceId);
+            if (s != null && (before == null || before.version() != s.version())) {
+                engine.applySettings(deviceId, s);
+                appliedSettings.put(deviceId, s);
+            }
+        }
+    }
+
+    /** The devices this shard tracks (for the settings side input). */
+    public Set<String> deviceIds() {
+        return ledgers.keySet();
     }
 
     /** Forgets every device and pending effect (the lease was lost: another worker owns the shard now). */

@@ -49,6 +49,7 @@ public final class ConsumerRuntime implements AutoCloseable {
             DynamoDbAsyncClient dynamo,
             CloudWatchAsyncClient cloudWatch,
             EffectsWriter writer,
+            ShardServices services,
             ConsumerMeters meters,
             Clock clock) {
         InitialPositionInStreamExtended position = InitialPositionInStreamExtended.newInitialPosition(
@@ -60,7 +61,7 @@ public final class ConsumerRuntime implements AutoCloseable {
                 dynamo,
                 cloudWatch,
                 config.workerId(),
-                new ShardProcessorFactory(clock, meters, writer));
+                new ShardProcessorFactory(clock, meters, writer, services));
         PollingConfig polling = new PollingConfig(config.streamName(), kinesis)
                 .idleTimeBetweenReadsInMillis(config.pollInterval().toMillis())
                 .maxRecords(config.maxRecordsPerPoll());

@@ -21,8 +21,8 @@ import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
 
 /**
- * The record processor of one shard: hands each record to {@link ShardIngest}, makes the batch's effects durable,
- * then checkpoints.
+ * The record processor of one shard: restores the shard's devices from their snapshots, hands each record to
+ * {@link ShardIngest}, makes effects durable (coalesced), then checkpoints up to what is durable.
  *
  * <p><b>Threading contract.</b> KCL creates one instance per shard lease and calls it serially, possibly from
  * different pool threads (happens-before between calls). The instance is therefore one logical writer; it asserts
@@ -49,15 +49,27 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private final Clock clock;
     private final ConsumerMeters meters;
     private final EffectsWriter writer;
+    private final ShardServices services;
     private ShardIngest ingest;
+    // Coalescing (docs/consumer.md, "Writes and checkpoints"): changed devices are written at most once per
+    // flushIntervalMillis, and the checkpoint moves only at such a full flush, to the last record processed before it.
+    private long lastFullFlushMillis; // consumer clock, epoch millis
+    private String lastSequenceNumber; // last record processed; null: none since the last checkpoint
+    private long lastSubSequenceNumber;
+    private long lastArrivalMillis; // Kinesis arrival of that record, for the checkpoint lag
     private String shardId = "?";
     private State state = State.NEW;
     private boolean inCall; // non-reentrancy guard; KCL serialises calls
 
     ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
+        this(clock, meters, writer, ShardServices.NONE);
+    }
+
+    ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer, ShardServices services) {
         this.clock = clock;
         this.meters = meters;
         this.writer = writer;
+        this.services = services;
     }
 
     @Override
@@ -65,10 +77,18 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             shardId = input.shardId();
-            ingest = new ShardIngest(shardId, clock, meters);
+            ingest = new ShardIngest(shardId, clock, meters, services.settings());
+            int restored = services.restore(shardId, ingest);
+            lastFullFlushMillis = clock.millis();
             state = State.RUNNING;
-            LOG.info("shard {}: processing from {}", shardId, input.extendedSequenceNumber());
+            LOG.info("shard {}: processing from {}; {} device snapshots restored", shardId,
+                    input.extendedSequenceNumber(), restored);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = State.STOPPED; // without the snapshots the windows would restart empty: do not process
+            LOG.warn("shard {}: interrupted while restoring snapshots; not processing", shardId);
         } catch (Throwable t) { // never let a callback throw into KCL
+            state = State.STOPPED;
             LOG.error("shard {}: initialize failed", shardId, t);
         } finally {
             exit();
@@ -79,16 +99,26 @@ public final class ShardProcessor implements ShardRecordProcessor {
     public void processRecords(ProcessRecordsInput input) {
         enter();
         try {
+            if (state != State.RUNNING) {
+                return; // never process what could not be made durable or was not restored
+            }
             for (KinesisClientRecord r : input.records()) {
                 long arrivalMillis = r.approximateArrivalTimestamp() == null
                         ? clock.millis()
                         : r.approximateArrivalTimestamp().toEpochMilli();
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
+                lastSequenceNumber = r.sequenceNumber();
+                lastSubSequenceNumber = r.subSequenceNumber();
+                lastArrivalMillis = arrivalMillis;
             }
-            ingest.onTick(clock.millis()); // processing-time rules, also on empty batches (quiet shards)
-            boolean durable = flush();
-            if (durable && !input.records().isEmpty()) {
-                checkpoint(input.checkpointer());
+            services.refreshSettings(ingest);
+            long nowMillis = clock.millis();
+            ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
+            boolean full = nowMillis - lastFullFlushMillis >= services.flushIntervalMillis();
+            boolean durable = flush(full);
+            if (durable && full) {
+                lastFullFlushMillis = nowMillis;
+                checkpointDurable(input.checkpointer());
             }
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint
             LOG.error("shard {}: batch processing failed; not checkpointing it", shardId, t);
@@ -117,8 +147,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
     public void shardEnded(ShardEndedInput input) {
         enter();
         try {
-            // KCL requires a checkpoint at shard end, or the child shards are never processed.
-            if (flush()) {
+            // KCL requires a checkpoint at shard end, or the child shards are never processed. The children restore
+            // the snapshots written here.
+            if (flush(true)) {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
@@ -135,9 +166,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             // Graceful handoff (KCL 3): make everything durable and checkpoint so the next owner starts exactly here.
-            boolean durable = flush();
+            boolean durable = flush(true);
             if (durable) {
-                checkpoint(input.checkpointer());
+                checkpointDurable(input.checkpointer());
             }
             state = State.DONE;
             LOG.info("shard {}: shutdown requested; {}", shardId,
@@ -149,16 +180,21 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }
     }
 
-    /** Makes pending effects durable; false when this processor must not checkpoint. */
-    private boolean flush() {
+    /**
+     * Makes pending effects durable; false when this processor must not checkpoint.
+     *
+     * @param full every changed device (then everything processed so far is durable), else only quarantined records,
+     *     alert transitions and the states of the devices that had one (written at once, alerts-v1 latency)
+     */
+    private boolean flush(boolean full) {
         if (ingest == null) {
             return false;
         }
         if (state != State.RUNNING) {
-            ingest.drainEffects(); // never checkpointed: the next owner of the shard replays these records
+            ingest.drainEffects(true); // never checkpointed: the next owner of the shard replays these records
             return false;
         }
-        PendingEffects effects = ingest.drainEffects();
+        PendingEffects effects = ingest.drainEffects(full);
         if (effects.isEmpty()) {
             return true;
         }
@@ -173,27 +209,51 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }
     }
 
+    /** Checkpoints at the last record processed, when one was processed since the last checkpoint. */
+    private void checkpointDurable(RecordProcessorCheckpointer checkpointer) {
+        if (lastSequenceNumber == null) {
+            return;
+        }
+        String seq = lastSequenceNumber;
+        long sub = lastSubSequenceNumber;
+        if (checkpoint(checkpointer, seq, sub)) {
+            meters.checkpointLag(Math.max(0, clock.millis() - lastArrivalMillis));
+            if (seq.equals(lastSequenceNumber)) {
+                lastSequenceNumber = null;
+            }
+        }
+    }
+
     private void checkpoint(RecordProcessorCheckpointer checkpointer) {
+        checkpoint(checkpointer, null, 0);
+    }
+
+    /** Checkpoints at {@code sequenceNumber} (null: at the end of the shard or what KCL delivered); true on success. */
+    private boolean checkpoint(RecordProcessorCheckpointer checkpointer, String sequenceNumber, long sub) {
         for (int attempt = 1; ; attempt++) {
             try {
-                checkpointer.checkpoint();
+                if (sequenceNumber == null) {
+                    checkpointer.checkpoint();
+                } else {
+                    checkpointer.checkpoint(sequenceNumber, sub);
+                }
                 meters.checkpoint("ok");
-                return;
+                return true;
             } catch (ThrottlingException e) {
                 meters.checkpoint("throttled");
                 if (attempt >= 5) {
                     LOG.warn("shard {}: checkpoint throttled {} times; the next batch will checkpoint", shardId,
                             attempt);
-                    return;
+                    return false;
                 }
                 sleepQuietly(100L << attempt);
             } catch (ShutdownException e) {
                 meters.checkpoint("shutdown"); // lease gone: the next owner replays from the last checkpoint
-                return;
+                return false;
             } catch (InvalidStateException e) {
                 meters.checkpoint("failed");
                 LOG.error("shard {}: checkpoint failed: {}", shardId, e.getMessage());
-                return;
+                return false;
             }
         }
     }

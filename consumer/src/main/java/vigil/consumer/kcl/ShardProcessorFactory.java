@@ -12,14 +12,17 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
     private final ConsumerMeters meters;
     private final EffectsWriter writer;
 
-    public ShardProcessorFactory(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
+    private final ShardServices services;
+
+    public ShardProcessorFactory(Clock clock, ConsumerMeters meters, EffectsWriter writer, ShardServices services) {
         this.clock = clock;
         this.meters = meters;
         this.writer = writer;
+        this.services = services;
     }
 
     @Override
     public ShardRecordProcessor shardRecordProcessor() {
-        return new ShardProcessor(clock, meters, writer);
+        return new ShardProcessor(clock, meters, writer, services);
     }
 }

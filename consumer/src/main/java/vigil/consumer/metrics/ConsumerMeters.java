@@ -24,6 +24,9 @@ public final class ConsumerMeters {
     private final Counter stateWrites;
     private final Counter quarantineWrites;
     private final Counter writeRetries;
+    private final Counter writeRequests;
+    private final io.micrometer.core.instrument.Timer writeLatency;
+    private final io.micrometer.core.instrument.Timer checkpointLag;
     private final Map<String, Counter> checkpoints = new ConcurrentHashMap<>();
 
     public ConsumerMeters(MeterRegistry registry) {
@@ -43,6 +46,13 @@ public final class ConsumerMeters {
         stateWrites = counter("vigil.dynamodb.writes.state", "Device state items written");
         quarantineWrites = counter("vigil.dynamodb.writes.quarantine", "Quarantine items written");
         writeRetries = counter("vigil.dynamodb.writes.retries", "Write attempts retried after a failure");
+        writeRequests = Counter.builder("vigil.dynamodb.write.requests")
+                .description("DynamoDB write requests sent, retries included").baseUnit("requests")
+                .register(registry);
+        writeLatency = io.micrometer.core.instrument.Timer.builder("vigil.dynamodb.write.latency")
+                .description("Time to make one flush durable, retries included").register(registry);
+        checkpointLag = io.micrometer.core.instrument.Timer.builder("vigil.checkpoint.lag")
+                .description("Kinesis arrival of the checkpointed record to its checkpoint").register(registry);
     }
 
     private Counter counter(String name, String description) {
@@ -93,6 +103,21 @@ public final class ConsumerMeters {
                         .tag("outcome", o)
                         .register(registry))
                 .increment();
+    }
+
+    /** Milliseconds from a checkpointed record's Kinesis arrival to its checkpoint (state issue). */
+    public void checkpointLag(long millis) {
+        checkpointLag.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** DynamoDB write requests (PutItem, BatchWriteItem) sent, retries included: writes per accepted record. */
+    public void writeRequests(int requests) {
+        writeRequests.increment(requests);
+    }
+
+    /** Time to make one flush's effects durable, retries included. */
+    public void writeLatency(long nanos) {
+        writeLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public MeterRegistry registry() {

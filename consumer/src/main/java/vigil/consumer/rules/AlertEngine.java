@@ -1,5 +1,7 @@
 package vigil.consumer.rules;
 
+import java.io.DataInput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,6 +72,20 @@ public final class AlertEngine {
             devices.put(deviceId, d);
             deviceList.add(d);
         }
+        return d;
+    }
+
+    /**
+     * Restores a device from a snapshot ({@link DeviceRules#writeState}) with its settings from the source, replacing
+     * any state this engine had for it. Emits nothing: the snapshot's alerts are already stored.
+     */
+    public DeviceRules restore(String deviceId, DataInput in, TelemetryRecord newest) throws IOException {
+        DeviceRules d = DeviceRules.readState(deviceId, in, settingsSource.settingsFor(deviceId), newest);
+        DeviceRules old = devices.put(deviceId, d);
+        if (old != null) {
+            deviceList.remove(old);
+        }
+        deviceList.add(d);
         return d;
     }
 

@@ -1,5 +1,8 @@
 package vigil.consumer.rules;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -140,6 +143,69 @@ public final class DeviceRules {
     /** Null for NaN and infinities (not evaluable, or unbounded): DynamoDB numbers are finite. */
     private static Double box(double v) {
         return Double.isFinite(v) ? v : null;
+    }
+
+    /**
+     * Writes what a new owner of the shard needs to continue exactly where this one is (docs/storage.md, "Window
+     * snapshots"): window samples, open alerts with their history, arrival and rejection bookkeeping. The newest
+     * record and the settings are not written: the ledger keeps the first, the settings source the second.
+     * Writer only.
+     */
+    public void writeState(DataOutput out) throws IOException {
+        out.writeLong(lastArrivalMillis);
+        out.writeByte(deviceType == null ? -1 : deviceType.ordinal());
+        if (pumpWindow != null) {
+            pumpWindow.writeSamples(out);
+        } else if (dialysisWindow != null) {
+            dialysisWindow.writeSamples(out);
+        }
+        out.writeInt(rejectCount);
+        for (int i = 0; rejectArrivalMillis != null && i < REJECT_RING; i++) {
+            out.writeLong(rejectArrivalMillis[i]);
+        }
+        int openCount = 0;
+        for (int i = 0; open != null && i < open.length; i++) {
+            openCount += open[i] == null ? 0 : 1;
+        }
+        out.writeByte(openCount);
+        for (int i = 0; open != null && i < open.length; i++) {
+            if (open[i] != null) {
+                open[i].writeTo(out);
+            }
+        }
+    }
+
+    /** Restores what {@link #writeState} wrote; {@code newest} is the device's newest applied record or null. */
+    static DeviceRules readState(String deviceId, DataInput in, DeviceSettings settings, TelemetryRecord newest)
+            throws IOException {
+        DeviceRules d = new DeviceRules(deviceId, settings);
+        d.lastArrivalMillis = in.readLong();
+        int type = in.readByte();
+        d.newest = newest;
+        if (type >= 0) {
+            d.deviceType = DeviceType.values()[type];
+            if (d.deviceType == DeviceType.INFUSION_PUMP) {
+                d.pumpWindow = SingleWriterPumpWindow.readSamples(in);
+            } else {
+                d.dialysisWindow = SingleWriterDialysisWindow.readSamples(in);
+            }
+        }
+        d.rejectCount = in.readInt();
+        if (d.rejectCount > 0) {
+            d.rejectArrivalMillis = new long[REJECT_RING];
+            for (int i = 0; i < REJECT_RING; i++) {
+                d.rejectArrivalMillis[i] = in.readLong();
+            }
+        }
+        for (int n = in.readByte(); n > 0; n--) {
+            OpenAlert a = OpenAlert.readFrom(deviceId, in);
+            if (d.open == null) {
+                d.open = new OpenAlert[AlertType.values().length];
+            }
+            d.open[a.type.ordinal()] = a;
+        }
+        d.dirty = false;
+        return d;
     }
 
     /** Bytes held by this device's window arrays (for the memory figure). */

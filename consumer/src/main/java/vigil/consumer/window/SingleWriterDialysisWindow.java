@@ -1,5 +1,9 @@
 package vigil.consumer.window;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import vigil.telemetry.DialysisMetrics;
 import vigil.telemetry.DialysisState;
 
@@ -77,6 +81,38 @@ public final class SingleWriterDialysisWindow extends SingleWriterEventRing {
         if (resetSeq != previousReset) {
             acid.rebuild();
         }
+    }
+
+    /** Writes the retained samples, oldest first, for a device snapshot (see {@link SingleWriterPumpWindow}). */
+    public void writeSamples(DataOutput out) throws IOException {
+        out.writeInt(size());
+        for (long s = headSeq; s < tailSeq; s++) {
+            int i = slot(s);
+            out.writeLong(ts(s));
+            out.writeByte(state[i]);
+            out.writeFloat(conductivityDivergenceMsCm[i]);
+            out.writeFloat(temperatureDivergenceC[i]);
+            out.writeDouble(acidRemainingMl[i]);
+        }
+    }
+
+    /**
+     * A window holding the samples {@link #writeSamples} wrote. The divergences are offered as a value with a zero
+     * reference, which gives the same stored divergence.
+     */
+    public static SingleWriterDialysisWindow readSamples(DataInput in) throws IOException {
+        SingleWriterDialysisWindow w = new SingleWriterDialysisWindow();
+        DialysisState[] states = DialysisState.values();
+        for (int n = in.readInt(); n > 0; n--) {
+            long tsMillis = in.readLong();
+            DialysisState st = states[in.readByte()];
+            float conductivity = in.readFloat();
+            float temperature = in.readFloat();
+            double acid = in.readDouble();
+            w.offer(tsMillis, new DialysisMetrics(st, 0, 0, 0, 0, 0, conductivity, 0, temperature, 0, 0, 0, acid, 0,
+                    0, 0, null, null));
+        }
+        return w;
     }
 
     /** True when {@code seq} is a reset sample: acid rose by more than 500 mL since the sample before it. */

@@ -1,5 +1,9 @@
 package vigil.consumer.window;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import vigil.telemetry.PumpMetrics;
 import vigil.telemetry.PumpState;
 
@@ -100,6 +104,44 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             flow.rebuild();
             nearEnd.rebuild();
         }
+    }
+
+    /**
+     * Writes the retained samples, oldest first, for a device snapshot (docs/storage.md, "Window snapshots").
+     * {@link #readSamples} offers them again, in the same order, to a new window: the windows are a function of the
+     * offered samples, so the restored window answers as this one does (running sums are recomputed, not copied).
+     */
+    public void writeSamples(DataOutput out) throws IOException {
+        out.writeInt(size());
+        for (long s = headSeq; s < tailSeq; s++) {
+            int i = slot(s);
+            int c = code(flags[i]);
+            out.writeLong(ts(s));
+            out.writeByte(flags[i]);
+            out.writeFloat(rateMlPerHr[i]);
+            out.writeDouble(infusedMl[i]);
+            out.writeFloat(pressureMmHg[i]);
+            out.writeFloat(batteryPct[i]);
+            out.writeUTF(c == 0 ? "" : infusionIds[c]);
+        }
+    }
+
+    /** A window holding the samples {@link #writeSamples} wrote. Fields a window does not keep are zero. */
+    public static SingleWriterPumpWindow readSamples(DataInput in) throws IOException {
+        SingleWriterPumpWindow w = new SingleWriterPumpWindow();
+        PumpState[] states = PumpState.values();
+        for (int n = in.readInt(); n > 0; n--) {
+            long tsMillis = in.readLong();
+            int f = in.readByte();
+            float rate = in.readFloat();
+            double infused = in.readDouble();
+            float pressure = in.readFloat();
+            float battery = in.readFloat();
+            String id = in.readUTF();
+            w.offer(tsMillis, new PumpMetrics(states[f & STATE_BITS], rate, infused, 0, pressure, battery,
+                    (f & ON_MAINS_BIT) != 0, id.isEmpty() ? null : id, null, null));
+        }
+        return w;
     }
 
     private static int code(int flagBits) {

@@ -102,7 +102,9 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                     .build();
             writes.add(() -> conditional(dynamo.putItem(request)));
         }
+        long startNanos = System.nanoTime();
         writeAll(writes);
+        meters.writeLatency(System.nanoTime() - startNanos);
         meters.quarantineWritten(effects.quarantined().size());
         meters.stateWritten(effects.deviceStates().size());
     }
@@ -131,6 +133,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                 for (Supplier<CompletableFuture<?>> write : chunk) {
                     futures.add(write.get());
                 }
+                meters.writeRequests(chunk.size());
                 for (int i = 0; i < futures.size(); i++) {
                     try {
                         futures.get(i).join();

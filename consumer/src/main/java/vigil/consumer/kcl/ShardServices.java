@@ -1,0 +1,77 @@
+package vigil.consumer.kcl;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import vigil.consumer.ingest.ShardIngest;
+import vigil.consumer.rules.SettingsCache;
+import vigil.consumer.rules.SettingsSource;
+import vigil.consumer.state.SnapshotStore;
+import vigil.consumer.state.SnapshotsUnavailableException;
+
+/**
+ * What every shard processor of a worker shares besides the writer: the snapshot store and hash ranges (window
+ * continuity), the settings side input and the coalescing interval.
+ *
+ * <p><b>Threading contract.</b> Immutable; its collaborators are thread-safe.
+ *
+ * @param ranges              null: no restore (each shard starts empty)
+ * @param flushIntervalMillis a changed device is written at most once per this interval (alert transitions at once)
+ */
+public record ShardServices(
+        SnapshotStore snapshots, HashRangeLookup ranges, SettingsCache settingsCache, long flushIntervalMillis) {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardServices.class);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    /** No restore, no settings, a write per changed device per batch (unit tests). */
+    static final ShardServices NONE = new ShardServices(SnapshotStore.NONE, null, null, 0);
+
+    SettingsSource settings() {
+        return settingsCache == null ? SettingsSource.NONE : settingsCache;
+    }
+
+    void refreshSettings(ShardIngest ingest) {
+        if (settingsCache != null) {
+            ingest.refreshSettings(settingsCache);
+        }
+    }
+
+    /**
+     * Restores every device of the shard's hash range from its snapshot, retrying (backoff with jitter) until the
+     * snapshots could be read: processing without them would restart windows and re-raise alerts.
+     *
+     * @return the number of devices restored
+     */
+    int restore(String shardId, ShardIngest ingest) throws InterruptedException {
+        if (ranges == null) {
+            return 0;
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Optional<HashRangeLookup.HashRange> range = ranges.rangeOf(shardId);
+                if (range.isEmpty()) {
+                    LOG.warn("shard {}: not listed by the stream; starting without snapshots", shardId);
+                    return 0;
+                }
+                List<byte[]> found = snapshots.snapshotsInRange(range.get().start(), range.get().end());
+                int restored = 0;
+                for (byte[] snapshot : found) {
+                    try {
+                        ingest.restore(snapshot);
+                        restored++;
+                    } catch (IOException | RuntimeException e) {
+                        LOG.error("shard {}: an unreadable device snapshot was skipped ({})", shardId,
+                                e.getClass().getSimpleName());
+                    }
+                }
+                return restored;
+            } catch (SnapshotsUnavailableException | RuntimeException e) {
+                long capMillis = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt, 10));
+                LOG.warn("shard {}: snapshots unavailable ({}); retrying", shardId, e.getClass().getSimpleName());
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
+            }
+        }
+    }
+}
