@@ -16,6 +16,7 @@ import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import vigil.consumer.ingest.ShardIngest;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.metrics.ShardMeters;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
@@ -49,15 +50,23 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private final Clock clock;
     private final ConsumerMeters meters;
     private final EffectsWriter writer;
+    /** Comparison mode for benchmarks: make effects durable after every record instead of once per batch. */
+    private final boolean flushEveryRecord;
+    private ShardMeters shardMeters;
     private ShardIngest ingest;
     private String shardId = "?";
     private State state = State.NEW;
     private boolean inCall; // non-reentrancy guard; KCL serialises calls
 
     ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
+        this(clock, meters, writer, false);
+    }
+
+    ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer, boolean flushEveryRecord) {
         this.clock = clock;
         this.meters = meters;
         this.writer = writer;
+        this.flushEveryRecord = flushEveryRecord;
     }
 
     @Override
@@ -66,6 +75,8 @@ public final class ShardProcessor implements ShardRecordProcessor {
         try {
             shardId = input.shardId();
             ingest = new ShardIngest(shardId, clock, meters);
+            shardMeters = meters.shard(shardId);
+            shardMeters.leaseAcquired(clock.millis());
             state = State.RUNNING;
             LOG.info("shard {}: processing from {}", shardId, input.extendedSequenceNumber());
         } catch (Throwable t) { // never let a callback throw into KCL
@@ -79,11 +90,16 @@ public final class ShardProcessor implements ShardRecordProcessor {
     public void processRecords(ProcessRecordsInput input) {
         enter();
         try {
+            shardMeters.millisBehindLatest(input.millisBehindLatest());
             for (KinesisClientRecord r : input.records()) {
                 long arrivalMillis = r.approximateArrivalTimestamp() == null
                         ? clock.millis()
                         : r.approximateArrivalTimestamp().toEpochMilli();
+                shardMeters.received(arrivalMillis);
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
+                if (flushEveryRecord) {
+                    flush();
+                }
             }
             ingest.onTick(clock.millis()); // processing-time rules, also on empty batches (quiet shards)
             boolean durable = flush();
@@ -93,6 +109,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint
             LOG.error("shard {}: batch processing failed; not checkpointing it", shardId, t);
             state = State.STOPPED;
+            if (shardMeters != null) {
+                shardMeters.abandoned();
+            }
         } finally {
             exit();
         }
@@ -107,6 +126,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 ingest.reset();
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: lease lost", shardId);
         } finally {
             exit();
@@ -122,6 +142,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: ended", shardId);
         } catch (Throwable t) {
             LOG.error("shard {}: shardEnded failed", shardId, t);
@@ -140,6 +161,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: shutdown requested; {}", shardId,
                     durable ? "checkpointed after the last durable record" : "not checkpointed");
         } catch (Throwable t) {
@@ -156,16 +178,20 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }
         if (state != State.RUNNING) {
             ingest.drainEffects(); // never checkpointed: the next owner of the shard replays these records
+            shardMeters.abandoned();
             return false;
         }
         PendingEffects effects = ingest.drainEffects();
         if (effects.isEmpty()) {
+            shardMeters.durable(effects.deviceStates(), clock.millis());
             return true;
         }
         try {
             writer.writeDurably(effects);
+            shardMeters.durable(effects.deviceStates(), clock.millis());
             return true;
         } catch (EffectsNotDurableException e) {
+            shardMeters.abandoned();
             state = State.STOPPED;
             LOG.error("shard {}: effects not durable ({}); this processor stops checkpointing", shardId,
                     e.getMessage());
@@ -178,6 +204,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
             try {
                 checkpointer.checkpoint();
                 meters.checkpoint("ok");
+                shardMeters.checkpointed(clock.millis());
                 return;
             } catch (ThrottlingException e) {
                 meters.checkpoint("throttled");
@@ -195,6 +222,12 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 LOG.error("shard {}: checkpoint failed: {}", shardId, e.getMessage());
                 return;
             }
+        }
+    }
+
+    private void released() {
+        if (shardMeters != null) {
+            shardMeters.leaseReleased();
         }
     }
 
