@@ -50,8 +50,8 @@ public final class BenchMain {
 
     /** What one rate measured. */
     record Step(Config config, int rate, double offered, double consumed, Histogram device, Histogram arrival,
-            double writesPerRecord, double cpuPercent, double heapMaxMb, double behindMaxMs, boolean keptUp,
-            double drainSeconds) {}
+            double writesPerRecord, double writeCallMillis, double itemsPerWriteCall, double cpuPercent,
+            double heapMaxMb, double behindMaxMs, boolean keptUp, double drainSeconds) {}
 
     public static void main(String[] args) throws Exception {
         for (String a : args) {
@@ -97,6 +97,7 @@ public final class BenchMain {
             String base = "http://127.0.0.1:" + metricsPort;
             try {
                 waitForLeases(config, base, o.shards(), consumer);
+                prime(config, o, aws, publisher, base);
                 for (int i = 0; i < o.rates().size(); i++) {
                     steps.add(runRate(config, o, i, aws, publisher, consumer, base));
                 }
@@ -176,7 +177,7 @@ public final class BenchMain {
                 .withRecordsPerSecond(rate)
                 .withLimits(Duration.ofSeconds(o.warmupSeconds() + o.measureSeconds()), 0)
                 .withSeed(1)
-                .withStartSeq(1 + index * 100_000L);
+                .withStartSeq(1 + 10_100_000L + index * 100_000L);
         Simulation simulation = new Simulation(sim, publisher);
         simulation.start();
         long stepStart = System.nanoTime();
@@ -219,11 +220,39 @@ public final class BenchMain {
         double consumed = records / seconds;
         double writes = records == 0 ? Double.NaN : (after.writes - before.writes) / records;
         double cpu = 100.0 * (after.cpuNanos - before.cpuNanos) / (after.nanos - before.nanos);
+        double calls = after.writeCalls - before.writeCalls;
+        double callMillis = calls == 0 ? Double.NaN : 1000 * (after.writeSeconds - before.writeSeconds) / calls;
+        double itemsPerCall = calls == 0 ? Double.NaN : (after.writes - before.writes) / calls;
         boolean keptUp = consumed >= 0.95 * offered && drain <= 5;
-        Step step = new Step(config, rate, offered, consumed, device, arrival, writes, cpu, heapMax, behindMax,
-                keptUp, drain);
+        Step step = new Step(config, rate, offered, consumed, device, arrival, writes, callMillis, itemsPerCall, cpu,
+                heapMax, behindMax, keptUp, drain);
         System.out.println(Report.row(step));
         return step;
+    }
+
+    /**
+     * Unmeasured traffic at the first rate right after start-up: JIT compilation, connection pools and the
+     * emulators' first writes would otherwise land in the first measured rate.
+     */
+    private static void prime(Config config, BenchOptions o, LocalAws aws, KinesisPublisher publisher, String base)
+            throws Exception {
+        int devices = o.devices();
+        SimConfig sim = SimConfig.defaults()
+                .withDevices(devices / 2, devices - devices / 2)
+                .withRecordsPerSecond(o.rates().get(0))
+                .withLimits(Duration.ofSeconds(o.primeSeconds()), 0)
+                .withSeed(1)
+                .withStartSeq(1 + 10_000_000L);
+        Simulation simulation = new Simulation(sim, publisher);
+        simulation.start();
+        long start = System.nanoTime();
+        while (!simulation.awaitFinished(Duration.ofSeconds(1))) {
+            progress("[%s] priming (not measured): %d/%d s, sent %,d", config.name(),
+                    Duration.ofNanos(System.nanoTime() - start).toSeconds(), o.primeSeconds(),
+                    publisher.stats().sent());
+        }
+        drain(config, base, publisher);
+        progressEnd();
     }
 
     /** Waits until the consumer has read everything sent; returns the seconds it took (capped). */
@@ -241,15 +270,17 @@ public final class BenchMain {
         }
     }
 
-    private record Snapshot(long nanos, double recordsIn, double writes, long cpuNanos, long sent, Histogram device,
-            Histogram arrival) {}
+    private record Snapshot(long nanos, double recordsIn, double writes, double writeCalls, double writeSeconds,
+            long cpuNanos, long sent, Histogram device, Histogram arrival) {}
 
     private static Snapshot snapshot(Scrape scrape, String base, Process consumer, KinesisPublisher publisher)
             throws IOException, InterruptedException {
         long cpu = consumer.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         double writes = scrape.counter("vigil_dynamodb_writes_state") + scrape.counter("vigil_dynamodb_writes_quarantine")
                 + scrape.counter("vigil_dynamodb_writes_alerts");
-        return new Snapshot(System.nanoTime(), scrape.counter("vigil_records_in"), writes, cpu,
+        return new Snapshot(System.nanoTime(), scrape.counter("vigil_records_in"), writes,
+                scrape.sum("vigil_dynamodb_write_duration_seconds_count"),
+                scrape.sum("vigil_dynamodb_write_duration_seconds_sum"), cpu,
                 publisher.stats().sent(), MetricsServer.decode(get(base + "/metrics/latency/device")),
                 MetricsServer.decode(get(base + "/metrics/latency/arrival")));
     }

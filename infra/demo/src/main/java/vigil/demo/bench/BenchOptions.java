@@ -9,13 +9,15 @@ import java.util.List;
  *
  * @param rates          offered rates, records/s, in order
  * @param devices        simulated devices (half pumps, half dialysis machines); each sends rate/devices records/s
+ * @param primeSeconds   per configuration, seconds of unmeasured traffic after start-up (JIT, connections)
  * @param warmupSeconds  per rate, seconds sent before measuring
  * @param measureSeconds per rate, seconds measured
  * @param shards         Kinesis shards
  * @param configs        configurations to run, in order ({@code ours}, {@code comparison}, {@code fast})
  * @param docs           where benchmarks.md and the plots go
  */
-record BenchOptions(List<Integer> rates, int devices, int warmupSeconds, int measureSeconds, int shards,
+record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int warmupSeconds, int measureSeconds,
+        int shards,
         List<String> configs, Path docs) {
 
     static final String USAGE = String.join("\n",
@@ -30,6 +32,7 @@ record BenchOptions(List<Integer> rates, int devices, int warmupSeconds, int mea
             "Options:",
             "  --rates R1,R2,...     offered rates in records/s (default 250,1000,2500,5000)",
             "  --devices N           simulated devices (default 1000)",
+            "  --prime SECONDS       per configuration, unmeasured traffic after start-up (default 15)",
             "  --warmup SECONDS      per rate, before measuring (default 5)",
             "  --measure SECONDS     per rate, measured (default 20)",
             "  --shards N            Kinesis shards (default 4)",
@@ -47,6 +50,7 @@ record BenchOptions(List<Integer> rates, int devices, int warmupSeconds, int mea
     static BenchOptions parse(String[] args) {
         List<Integer> rates = List.of(250, 1000, 2500, 5000);
         int devices = 1000;
+        int prime = 15;
         int warmup = 5;
         int measure = 20;
         int shards = 4;
@@ -67,6 +71,7 @@ record BenchOptions(List<Integer> rates, int devices, int warmupSeconds, int mea
                     rates = List.copyOf(r);
                 }
                 case "--devices" -> devices = positive(a, v);
+                case "--prime" -> prime = positive(a, v);
                 case "--warmup" -> warmup = positive(a, v);
                 case "--measure" -> measure = positive(a, v);
                 case "--shards" -> shards = positive(a, v);
@@ -84,7 +89,7 @@ record BenchOptions(List<Integer> rates, int devices, int warmupSeconds, int mea
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new BenchOptions(rates, devices, warmup, measure, shards, configs, docs);
+        return new BenchOptions(rates, devices, prime, warmup, measure, shards, configs, docs);
     }
 
     private static int positive(String option, String value) {
