@@ -53,6 +53,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
     /** Comparison mode for benchmarks: make effects durable after every record instead of once per batch. */
     private final boolean flushEveryRecord;
     private ShardMeters shardMeters;
+    private boolean leaseCounted; // this processor counted itself in the shard's lease gauge
     private ShardIngest ingest;
     private String shardId = "?";
     private State state = State.NEW;
@@ -77,6 +78,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
             ingest = new ShardIngest(shardId, clock, meters);
             shardMeters = meters.shard(shardId);
             shardMeters.leaseAcquired(clock.millis());
+            leaseCounted = true;
             state = State.RUNNING;
             LOG.info("shard {}: processing from {}", shardId, input.extendedSequenceNumber());
         } catch (Throwable t) { // never let a callback throw into KCL
@@ -226,7 +228,8 @@ public final class ShardProcessor implements ShardRecordProcessor {
     }
 
     private void released() {
-        if (shardMeters != null) {
+        if (leaseCounted) { // shutdownRequested and then leaseLost both end the lease: count it once
+            leaseCounted = false;
             shardMeters.leaseReleased();
         }
     }

@@ -1,6 +1,6 @@
 package vigil.consumer.metrics;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import vigil.consumer.device.DeviceSnapshot;
 
@@ -15,7 +15,8 @@ import vigil.consumer.device.DeviceSnapshot;
 public final class ShardMeters {
     private final String shardId;
     private final StateLatency.ShardRecorders latency;
-    private final AtomicBoolean leaseHeld = new AtomicBoolean();
+    /** Processors of this shard holding the lease: normally 0 or 1, briefly 2 when a lease comes back. */
+    private final AtomicInteger holders = new AtomicInteger();
     private final IntConsumer onLeaseChange; // +1 acquired, -1 released
     private volatile long millisBehindLatest = -1;
     private volatile long lastCheckpointMillis = -1;
@@ -33,24 +34,27 @@ public final class ShardMeters {
         return shardId;
     }
 
-    /** The processor holds the lease from now on. */
+    /**
+     * A processor holds the lease from now on. Call once per processor, paired with one {@link #leaseReleased}: a
+     * new processor of the same shard may start before the old one is told it lost the lease.
+     */
     public void leaseAcquired(long nowMillis) {
         leaseSinceMillis = nowMillis;
-        if (leaseHeld.compareAndSet(false, true)) {
+        if (holders.incrementAndGet() == 1) {
             onLeaseChange.accept(1);
         }
     }
 
-    /** Lease lost, shard ended or shut down. */
+    /** A processor's lease is lost, its shard ended or it was shut down; once per {@link #leaseAcquired}. */
     public void leaseReleased() {
-        if (leaseHeld.compareAndSet(true, false)) {
+        if (holders.decrementAndGet() == 0) {
             onLeaseChange.accept(-1);
         }
         pendingArrivals = 0;
     }
 
     boolean leaseHeld() {
-        return leaseHeld.get();
+        return holders.get() > 0;
     }
 
     /** From {@code ProcessRecordsInput.millisBehindLatest()}; null (not reported) leaves the last value. */
@@ -92,12 +96,12 @@ public final class ShardMeters {
     }
 
     double millisBehindLatestValue() {
-        return leaseHeld.get() ? millisBehindLatest : Double.NaN;
+        return leaseHeld() ? millisBehindLatest : Double.NaN;
     }
 
     /** Millis since the last checkpoint (since the lease was taken, before the first); NaN without the lease. */
     double checkpointAgeMillis(long nowMillis) {
-        if (!leaseHeld.get()) {
+        if (!leaseHeld()) {
             return Double.NaN;
         }
         long since = lastCheckpointMillis >= leaseSinceMillis ? lastCheckpointMillis : leaseSinceMillis;

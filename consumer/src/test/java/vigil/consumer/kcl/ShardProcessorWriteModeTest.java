@@ -91,6 +91,18 @@ class ShardProcessorWriteModeTest {
     }
 
     @Test
+    void leaseCountedOnceEvenWhenShutdownIsFollowedByLeaseLost() {
+        ShardProcessor p = runBatch(false);
+        p.shutdownRequested(software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput.builder()
+                .checkpointer(checkpointer()).build());
+        p.leaseLost(software.amazon.kinesis.lifecycle.events.LeaseLostInput.builder().build());
+        assertThat(meters.leasesHeld()).isZero();
+        ShardProcessor again = new ShardProcessor(clock, meters, writes::add, false);
+        again.initialize(InitializationInput.builder().shardId("shardId-000").build());
+        assertThat(meters.leasesHeld()).isEqualTo(1);
+    }
+
+    @Test
     void shardMetersSeeLeaseLagAndOneArrivalSamplePerRecord() {
         runBatch(false);
         assertThat(meters.leasesHeld()).isEqualTo(1);

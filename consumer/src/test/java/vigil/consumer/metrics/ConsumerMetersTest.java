@@ -32,10 +32,11 @@ class ConsumerMetersTest {
         ShardMeters b = meters.shard("shardId-001");
         a.leaseAcquired(0);
         b.leaseAcquired(0);
-        a.leaseAcquired(0); // idempotent
         assertThat(meters.leasesHeld()).isEqualTo(2);
         assertThat(registry.get("vigil.shard.leases").gauge().value()).isEqualTo(2);
-        a.leaseReleased();
+        a.leaseAcquired(0); // a new processor of shard a before the old one hears it lost the lease
+        a.leaseReleased(); // the old one
+        assertThat(meters.leasesHeld()).as("shard a is still held by the new processor").isEqualTo(2);
         a.leaseReleased();
         assertThat(meters.leasesHeld()).isEqualTo(1);
     }
