@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** A description of the machine for the report: cores, memory, CPU model, OS, JVM. No host names, no paths. */
+/** The machine for the report: cores, memory, CPU model, OS family, JVM. No host names, paths or kernel builds. */
 final class Machine {
     private Machine() {}
 
@@ -15,10 +15,10 @@ final class Machine {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             memory = os.getTotalMemorySize();
         }
-        return String.format(Locale.ROOT, "%d cores (%s), %s RAM, %s %s (%s), Java %s (%s)",
+        return String.format(Locale.ROOT, "%d cores (%s), %s RAM, %s (%s), Java %s (%s)",
                 rt.availableProcessors(), cpuModel(),
                 memory < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f GiB", memory / (1024.0 * 1024 * 1024)),
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
+                System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
     }
 
