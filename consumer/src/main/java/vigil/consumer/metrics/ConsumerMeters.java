@@ -67,7 +67,10 @@ public final class ConsumerMeters {
                 .description("Time to make one batch's effects durable (all its PutItems, retries included)")
                 .publishPercentiles(0.5, 0.99)
                 .register(registry);
-        writeFailures = counter("vigil.dynamodb.write.failures", "Batches whose effects could not be made durable");
+        writeFailures = Counter.builder("vigil.dynamodb.write.failures")
+                .description("Batches whose effects could not be made durable")
+                .baseUnit("batches")
+                .register(registry);
         Gauge.builder("vigil.shard.leases", leasesHeld, AtomicInteger::get)
                 .description("Shard leases this worker holds")
                 .baseUnit("leases")
