@@ -45,6 +45,9 @@ public final class BenchMain {
             "comparison", new Config("comparison",
                     "KCL polling defaults (1500 ms, 10000 records/call), one state write per record",
                     1500, 10_000, true),
+            "kcl-defaults", new Config("kcl-defaults",
+                    "KCL polling defaults (1500 ms, 10000 records/call), one state write per device per batch",
+                    1500, 10_000, false),
             "fast", new Config("fast", "poll 50 ms (custom SleepTimeController), 1000 records/call, per batch",
                     50, 1000, false));
 

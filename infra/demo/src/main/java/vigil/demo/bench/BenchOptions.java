@@ -13,7 +13,8 @@ import java.util.List;
  * @param warmupSeconds  per rate, seconds sent before measuring
  * @param measureSeconds per rate, seconds measured
  * @param shards         Kinesis shards
- * @param configs        configurations to run, in order ({@code ours}, {@code comparison}, {@code fast})
+ * @param configs        configurations to run, in order ({@code ours}, {@code comparison}, {@code kcl-defaults},
+ *                       {@code fast})
  * @param docs           where benchmarks.md and the plots go
  */
 record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int warmupSeconds, int measureSeconds,
@@ -36,11 +37,12 @@ record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int warm
             "  --warmup SECONDS      per rate, before measuring (default 5)",
             "  --measure SECONDS     per rate, measured (default 20)",
             "  --shards N            Kinesis shards (default 4)",
-            "  --configs A,B         ours, comparison, fast (default ours,comparison):",
+            "  --configs A,B         ours, comparison, kcl-defaults, fast (default ours,comparison):",
             "                          ours        poll 200 ms, 1000 records per call, one state write per device",
             "                                      per batch",
             "                          comparison  KCL polling defaults (1500 ms, 10000 records per call), one state",
             "                                      write per record",
+            "                          kcl-defaults  KCL polling defaults with ours' writes (separates the two effects)",
             "                          fast        as ours with a 50 ms poll (custom sleep controller; emulator only)",
             "  --docs DIR            output folder (default docs)",
             "  --help                this text",
@@ -78,7 +80,7 @@ record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int warm
                 case "--configs" -> {
                     List<String> c = new ArrayList<>();
                     for (String s : v.split(",")) {
-                        if (!List.of("ours", "comparison", "fast").contains(s.trim())) {
+                        if (!List.of("ours", "comparison", "kcl-defaults", "fast").contains(s.trim())) {
                             throw new IllegalArgumentException("unknown configuration " + s);
                         }
                         c.add(s.trim());

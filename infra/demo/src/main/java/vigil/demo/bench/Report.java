@@ -19,6 +19,7 @@ final class Report {
     static final String END = "<!-- bench:end -->";
     private static final String[] OURS_COLORS = {"#9ecae1", "#4292c6", "#2171b5", "#08306b", "#6baed6"};
     private static final String[] OTHER_COLORS = {"#fdae6b", "#f16913", "#d94801", "#7f2704", "#fd8d3c"};
+    private static final String[] KCL_COLORS = {"#bcbddc", "#807dba", "#6a51a3", "#3f007d", "#9e9ac8"};
     private static final String[] FAST_COLORS = {"#a1d99b", "#41ab5d", "#238b45", "#00441b", "#74c476"};
 
     private Report() {}
@@ -169,6 +170,7 @@ final class Report {
         return switch (config) {
             case "ours" -> OURS_COLORS;
             case "fast" -> FAST_COLORS;
+            case "kcl-defaults" -> KCL_COLORS;
             default -> OTHER_COLORS;
         };
     }
