@@ -19,7 +19,7 @@ import vigil.schema.Tables;
  * @param initialPosition     where a shard without checkpoint starts ({@code VIGIL_INITIAL_POSITION}:
  *                            TRIM_HORIZON, the default, so that nothing retained is skipped; or LATEST)
  * @param pollInterval        time between GetRecords calls per shard ({@code VIGIL_POLL_INTERVAL_MS}, default
- *                            200, KCL's minimum)
+ *                            200, KCL's minimum; down to 20 with a custom sleep controller, for emulators only)
  * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
  * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 10000)
  * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
@@ -44,6 +44,8 @@ public record ConsumerConfig(
 
     public static final String DEFAULT_STREAM = "vigil-telemetry";
     public static final String DEFAULT_APPLICATION = "vigil-consumer";
+    /** Lowest poll interval; below 200 ms (KCL's floor) only for emulators: Kinesis allows 5 reads/s per shard. */
+    public static final long MIN_POLL_INTERVAL_MILLIS = 20;
 
     public ConsumerConfig {
         require(streamName != null && !streamName.isBlank(), "VIGIL_STREAM must not be blank");
@@ -52,7 +54,9 @@ public record ConsumerConfig(
         require(tablePrefix != null, "VIGIL_TABLE_PREFIX must not be null");
         require("TRIM_HORIZON".equals(initialPosition) || "LATEST".equals(initialPosition),
                 "VIGIL_INITIAL_POSITION must be TRIM_HORIZON or LATEST, was " + initialPosition);
-        require(pollInterval.toMillis() >= 200, "VIGIL_POLL_INTERVAL_MS must be >= 200 (KCL's minimum)");
+        // Below KCL's 200 ms floor a custom SleepTimeController takes over (local stacks; real Kinesis throttles).
+        require(pollInterval.toMillis() >= MIN_POLL_INTERVAL_MILLIS,
+                "VIGIL_POLL_INTERVAL_MS must be >= " + MIN_POLL_INTERVAL_MILLIS);
         // alerts-v1.md: DEVICE_OFFLINE is checked at least every 5 s per shard; the check runs on every poll.
         require(pollInterval.toMillis() <= 5_000, "VIGIL_POLL_INTERVAL_MS must be <= 5000 (offline checks)");
         require(maxRecordsPerPoll >= 1 && maxRecordsPerPoll <= 10_000, "VIGIL_MAX_RECORDS must be 1..10000");
@@ -109,7 +113,8 @@ public record ConsumerConfig(
                 "  VIGIL_DYNAMODB_ENDPOINT    DynamoDB endpoint override, e.g. http://127.0.0.1:8000",
                 "  VIGIL_TABLE_PREFIX         prefix of Vigil's table names (default " + Tables.DEFAULT_PREFIX + ")",
                 "  VIGIL_INITIAL_POSITION     TRIM_HORIZON (default) or LATEST, for shards without checkpoint",
-                "  VIGIL_POLL_INTERVAL_MS     time between GetRecords calls per shard, >= 200 (default 200)",
+                "  VIGIL_POLL_INTERVAL_MS     time between GetRecords calls per shard, >= 20 (default 200; below 200",
+                "                             only against an emulator: Kinesis allows 5 GetRecords/s per shard)",
                 "  VIGIL_MAX_RECORDS          records per GetRecords call, 1..10000 (default 1000)",
                 "  VIGIL_FAILOVER_MS          KCL lease failover time (default 10000)",
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",

@@ -1,5 +1,7 @@
 package vigil.dashboard;
 
+import vigil.dashboard.metrics.ApiMetrics;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,12 +44,26 @@ public final class DashboardMain {
             System.exit(2);
             return;
         }
+        int metricsPort;
+        try {
+            metricsPort = ApiMetrics.portFromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ApiMetrics metrics = new ApiMetrics();
+        if (metricsPort >= 0) {
+            String host = System.getenv().getOrDefault(ApiMetrics.ENV_METRICS_HOST, "127.0.0.1");
+            LOG.info("metrics on http://{}:{}/metrics", host, metrics.serve(host, metricsPort));
+        }
         DynamoDbClient dynamo = dynamoClient(config);
         DashboardServer server;
         try {
-            server = DashboardServer.start(config, dynamo);
+            server = DashboardServer.start(config, dynamo, metrics);
         } catch (RuntimeException e) {
             dynamo.close();
+            metrics.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -55,6 +71,7 @@ public final class DashboardMain {
             LOG.info("stopping dashboard API");
             server.close();
             dynamo.close();
+            metrics.close();
             stopped.countDown();
         }, "dashboard-shutdown"));
         stopped.await();
@@ -96,6 +113,9 @@ public final class DashboardMain {
         vars.put(DashboardConfig.ENV_TLS_KEYSTORE, "PKCS#12 keystore: serve HTTPS only with its key (optional)");
         vars.put(DashboardConfig.ENV_TLS_KEYSTORE_PASSWORD, "the keystore's password");
         vars.put(DashboardConfig.ENV_CORS_ORIGINS, "comma-separated origins allowed by CORS (default: CORS off)");
+        vars.put(ApiMetrics.ENV_METRICS_HOST, "interface of the unauthenticated /metrics port (default 127.0.0.1)");
+        vars.put(ApiMetrics.ENV_METRICS_PORT, "port of /metrics, Prometheus text (default " + ApiMetrics.DEFAULT_PORT
+                + "; 0 any; -1 off); never on the API port");
         vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "event stream poll period, 100-1500 ms (default 500)");
         out.println("usage: DashboardMain [--help]");
         out.println("Serves the Vigil dashboard API (api-v1). Configuration is read from the environment:");

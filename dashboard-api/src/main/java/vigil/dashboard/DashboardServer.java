@@ -46,6 +46,7 @@ import vigil.dashboard.device.dynamodb.DynamoDeviceStateStore;
 import vigil.dashboard.events.ChangeFeed;
 import vigil.dashboard.events.EventRoutes;
 import vigil.dashboard.health.HealthRoutes;
+import vigil.dashboard.metrics.ApiMetrics;
 import vigil.dashboard.problem.Problem;
 import vigil.dashboard.problem.ProblemResponses;
 import vigil.dashboard.settings.SettingsRoutes;
@@ -74,6 +75,11 @@ public final class DashboardServer implements AutoCloseable {
 
     /** Starts the API on {@code config.host():config.port()} (port 0 picks a free port) over the given client. */
     public static DashboardServer start(DashboardConfig config, DynamoDbClient dynamo) {
+        return start(config, dynamo, null);
+    }
+
+    /** As {@link #start(DashboardConfig, DynamoDbClient)}, timing every request on {@code metrics} (null: none). */
+    public static DashboardServer start(DashboardConfig config, DynamoDbClient dynamo, ApiMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(dynamo, "dynamo");
         Clock clock = Clock.systemUTC();
@@ -105,8 +111,14 @@ public final class DashboardServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
             cfg.jsonMapper(new JavalinJackson(json, false));
             // Path templates only: no query strings (cursors), no headers (tokens).
-            cfg.requestLogger.http((ctx, ms) -> LOG.debug(
-                    "{} {} -> {} in {} ms", ctx.method(), routeTemplate(ctx), ctx.statusCode(), ms));
+            cfg.requestLogger.http((ctx, ms) -> {
+                String route = matchedRoute(ctx);
+                LOG.debug("{} {} -> {} in {} ms", ctx.method(), route == null ? "(unmatched)" : route,
+                        ctx.statusCode(), ms);
+                if (metrics != null) {
+                    metrics.httpRequest(ctx.method().name(), route, ctx.statusCode(), ms.longValue());
+                }
+            });
             if (!config.corsOrigins().isEmpty()) {
                 cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                     String first = config.corsOrigins().get(0);
@@ -190,11 +202,16 @@ public final class DashboardServer implements AutoCloseable {
         return tls;
     }
 
-    private static String routeTemplate(io.javalin.http.Context ctx) {
+    /**
+     * The matched route template, or null when no endpoint matched (never the raw path). Without a matching route
+     * the last endpoint Javalin ran is the wildcard before-handler, path {@code *}: that is "no route" too.
+     */
+    private static String matchedRoute(io.javalin.http.Context ctx) {
         try {
-            return ctx.endpoint().path;
+            String path = ctx.endpoint().path;
+            return "*".equals(path) ? null : path;
         } catch (RuntimeException e) { // no endpoint matched
-            return "(unmatched)";
+            return null;
         }
     }
 

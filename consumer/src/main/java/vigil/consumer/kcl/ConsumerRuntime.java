@@ -52,6 +52,26 @@ public final class ConsumerRuntime implements AutoCloseable {
             ShardServices services,
             ConsumerMeters meters,
             Clock clock) {
+        return start(config, kinesis, dynamo, cloudWatch, writer, services, meters, clock, false);
+    }
+
+    /**
+     * As {@link #start(ConsumerConfig, KinesisAsyncClient, DynamoDbAsyncClient, CloudWatchAsyncClient, EffectsWriter,
+     * ShardServices, ConsumerMeters, Clock)}, optionally in the benchmark's comparison mode.
+     *
+     * @param flushEveryRecord make effects durable after every record (one state write per record) instead of once
+     *     per batch; for comparisons only
+     */
+    public static ConsumerRuntime start(
+            ConsumerConfig config,
+            KinesisAsyncClient kinesis,
+            DynamoDbAsyncClient dynamo,
+            CloudWatchAsyncClient cloudWatch,
+            EffectsWriter writer,
+            ShardServices services,
+            ConsumerMeters meters,
+            Clock clock,
+            boolean flushEveryRecord) {
         InitialPositionInStreamExtended position = InitialPositionInStreamExtended.newInitialPosition(
                 InitialPositionInStream.valueOf(config.initialPosition()));
         ConfigsBuilder configs = new ConfigsBuilder(
@@ -61,10 +81,14 @@ public final class ConsumerRuntime implements AutoCloseable {
                 dynamo,
                 cloudWatch,
                 config.workerId(),
-                new ShardProcessorFactory(clock, meters, writer, services));
+                new ShardProcessorFactory(clock, meters, writer, services, flushEveryRecord));
         PollingConfig polling = new PollingConfig(config.streamName(), kinesis)
                 .idleTimeBetweenReadsInMillis(config.pollInterval().toMillis())
                 .maxRecords(config.maxRecordsPerPoll());
+        if (config.pollInterval().toMillis() < PollingConfig.MIN_IDLE_MILLIS_BETWEEN_READS) {
+            // KCL clamps the idle time to 200 ms; its sleep comes from the controller, which can go lower.
+            polling.sleepTimeController(new FixedIntervalSleepTimeController(config.pollInterval().toMillis(), clock));
+        }
         LeaseManagementConfig leases = configs.leaseManagementConfig()
                 .failoverTimeMillis(config.failoverTime().toMillis())
                 .shardSyncIntervalMillis(Math.max(10_000, config.failoverTime().toMillis()));
@@ -84,6 +108,11 @@ public final class ConsumerRuntime implements AutoCloseable {
         LOG.info("KCL worker {} started on stream {} (application {})", config.workerId(), config.streamName(),
                 config.applicationName());
         return runtime;
+    }
+
+    /** True while the scheduler thread runs (liveness). */
+    public boolean isRunning() {
+        return thread.isAlive();
     }
 
     /** Graceful shutdown: processors checkpoint what is durable and give up their leases. */

@@ -16,6 +16,7 @@ import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import vigil.consumer.ingest.ShardIngest;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.metrics.ShardMeters;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
@@ -50,6 +51,10 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private final ConsumerMeters meters;
     private final EffectsWriter writer;
     private final ShardServices services;
+    /** Comparison mode for benchmarks: make every effect durable after every record instead of coalescing. */
+    private final boolean flushEveryRecord;
+    private ShardMeters shardMeters;
+    private boolean leaseCounted; // this processor counted itself in the shard's lease gauge
     private ShardIngest ingest;
     // Coalescing (docs/consumer.md, "Writes and checkpoints"): changed devices are written at most once per
     // flushIntervalMillis, and the checkpoint moves only at such a full flush, to the last record processed before it.
@@ -62,14 +67,16 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private boolean inCall; // non-reentrancy guard; KCL serialises calls
 
     ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
-        this(clock, meters, writer, ShardServices.NONE);
+        this(clock, meters, writer, ShardServices.NONE, false);
     }
 
-    ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer, ShardServices services) {
+    ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer, ShardServices services,
+            boolean flushEveryRecord) {
         this.clock = clock;
         this.meters = meters;
         this.writer = writer;
         this.services = services;
+        this.flushEveryRecord = flushEveryRecord;
     }
 
     @Override
@@ -77,6 +84,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             shardId = input.shardId();
+            shardMeters = meters.shard(shardId);
+            shardMeters.leaseAcquired(clock.millis());
+            leaseCounted = true;
             ingest = new ShardIngest(shardId, clock, meters, services.settings());
             int restored = services.restore(shardId, ingest);
             lastFullFlushMillis = clock.millis();
@@ -102,14 +112,19 @@ public final class ShardProcessor implements ShardRecordProcessor {
             if (state != State.RUNNING) {
                 return; // never process what could not be made durable or was not restored
             }
+            shardMeters.millisBehindLatest(input.millisBehindLatest());
             for (KinesisClientRecord r : input.records()) {
                 long arrivalMillis = r.approximateArrivalTimestamp() == null
                         ? clock.millis()
                         : r.approximateArrivalTimestamp().toEpochMilli();
+                shardMeters.received(arrivalMillis);
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
                 lastSequenceNumber = r.sequenceNumber();
                 lastSubSequenceNumber = r.subSequenceNumber();
                 lastArrivalMillis = arrivalMillis;
+                if (flushEveryRecord && !flush(true)) {
+                    return;
+                }
             }
             services.refreshSettings(ingest);
             long nowMillis = clock.millis();
@@ -123,6 +138,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint
             LOG.error("shard {}: batch processing failed; not checkpointing it", shardId, t);
             state = State.STOPPED;
+            if (shardMeters != null) {
+                shardMeters.abandoned();
+            }
         } finally {
             exit();
         }
@@ -137,6 +155,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 ingest.reset();
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: lease lost", shardId);
         } finally {
             exit();
@@ -153,6 +172,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: ended", shardId);
         } catch (Throwable t) {
             LOG.error("shard {}: shardEnded failed", shardId, t);
@@ -171,6 +191,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 checkpointDurable(input.checkpointer());
             }
             state = State.DONE;
+            released();
             LOG.info("shard {}: shutdown requested; {}", shardId,
                     durable ? "checkpointed after the last durable record" : "not checkpointed");
         } catch (Throwable t) {
@@ -192,16 +213,22 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }
         if (state != State.RUNNING) {
             ingest.drainEffects(true); // never checkpointed: the next owner of the shard replays these records
+            if (shardMeters != null) {
+                shardMeters.abandoned();
+            }
             return false;
         }
         PendingEffects effects = ingest.drainEffects(full);
-        if (effects.isEmpty()) {
-            return true;
-        }
         try {
-            writer.writeDurably(effects);
+            if (!effects.isEmpty()) {
+                writer.writeDurably(effects);
+            }
+            if (full) { // only a full flush makes everything received so far durable
+                shardMeters.durable(effects.deviceStates(), clock.millis());
+            }
             return true;
         } catch (EffectsNotDurableException e) {
+            shardMeters.abandoned();
             state = State.STOPPED;
             LOG.error("shard {}: effects not durable ({}); this processor stops checkpointing", shardId,
                     e.getMessage());
@@ -238,6 +265,9 @@ public final class ShardProcessor implements ShardRecordProcessor {
                     checkpointer.checkpoint(sequenceNumber, sub);
                 }
                 meters.checkpoint("ok");
+                if (shardMeters != null) {
+                    shardMeters.checkpointed(clock.millis());
+                }
                 return true;
             } catch (ThrottlingException e) {
                 meters.checkpoint("throttled");
@@ -255,6 +285,13 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 LOG.error("shard {}: checkpoint failed: {}", shardId, e.getMessage());
                 return false;
             }
+        }
+    }
+
+    private void released() {
+        if (leaseCounted) { // shutdownRequested and then leaseLost both end the lease: count it once
+            leaseCounted = false;
+            shardMeters.leaseReleased();
         }
     }
 

@@ -1,10 +1,16 @@
 package vigil.consumer.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import vigil.consumer.rules.AlertTransition;
 import vigil.telemetry.RejectReason;
 
 /**
@@ -25,12 +31,24 @@ public final class ConsumerMeters {
     private final Counter quarantineWrites;
     private final Counter writeRetries;
     private final Counter writeRequests;
-    private final io.micrometer.core.instrument.Timer writeLatency;
     private final io.micrometer.core.instrument.Timer checkpointLag;
     private final Map<String, Counter> checkpoints = new ConcurrentHashMap<>();
+    private final Counter alertWrites;
+    private final Timer writeDuration;
+    private final Counter writeFailures;
+    private final Map<String, Counter> alertTransitions = new ConcurrentHashMap<>();
+    private final Map<String, ShardMeters> shards = new ConcurrentHashMap<>();
+    private final AtomicInteger leasesHeld = new AtomicInteger();
+    private final StateLatency stateLatency;
 
+    /** Meters on the registry's clock (wall time for the latency window). */
     public ConsumerMeters(MeterRegistry registry) {
+        this(registry, Clock.SYSTEM);
+    }
+
+    public ConsumerMeters(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.stateLatency = new StateLatency(clock::wallTime);
         recordsIn = counter("vigil.records.in", "Telemetry user records received (after de-aggregation)");
         recordsAccepted = counter("vigil.records.accepted", "Records accepted, late ones included");
         recordsDuplicate = counter("vigil.records.duplicate", "Records whose (deviceId, seq) was already accepted");
@@ -49,10 +67,36 @@ public final class ConsumerMeters {
         writeRequests = Counter.builder("vigil.dynamodb.write.requests")
                 .description("DynamoDB write requests sent, retries included").baseUnit("requests")
                 .register(registry);
-        writeLatency = io.micrometer.core.instrument.Timer.builder("vigil.dynamodb.write.latency")
-                .description("Time to make one flush durable, retries included").register(registry);
         checkpointLag = io.micrometer.core.instrument.Timer.builder("vigil.checkpoint.lag")
                 .description("Kinesis arrival of the checkpointed record to its checkpoint").register(registry);
+        alertWrites = counter("vigil.dynamodb.writes.alerts", "Alert items written (one per alert changed in a batch)");
+        writeDuration = Timer.builder("vigil.dynamodb.write.duration")
+                .description("Time to make one batch's effects durable (all its PutItems, retries included)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        writeFailures = Counter.builder("vigil.dynamodb.write.failures")
+                .description("Batches whose effects could not be made durable")
+                .baseUnit("batches")
+                .register(registry);
+        Gauge.builder("vigil.shard.leases", leasesHeld, AtomicInteger::get)
+                .description("Shard leases this worker holds")
+                .baseUnit("leases")
+                .register(registry);
+        double[] quantiles = {0.5, 0.9, 0.99, 0.999, 1.0};
+        for (StateLatency.Kind kind : StateLatency.Kind.values()) {
+            String name = kind == StateLatency.Kind.DEVICE
+                    ? "vigil.state.latency.device"
+                    : "vigil.state.latency.arrival";
+            String from = kind == StateLatency.Kind.DEVICE ? "device time (ts) of a state item's newest record"
+                    : "Kinesis arrival of each record";
+            for (double q : quantiles) {
+                Gauge.builder(name, stateLatency, l -> l.valueAtPercentile(kind, q * 100))
+                        .description("Latency from " + from + " to durable state, last 1-2 min (HdrHistogram)")
+                        .baseUnit("milliseconds")
+                        .tag("quantile", q == 1.0 ? "1" : Double.toString(q))
+                        .register(registry);
+            }
+        }
     }
 
     private Counter counter(String name, String description) {
@@ -115,9 +159,62 @@ public final class ConsumerMeters {
         writeRequests.increment(requests);
     }
 
-    /** Time to make one flush's effects durable, retries included. */
-    public void writeLatency(long nanos) {
-        writeLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    /** Counts one alert transition that became durable, by type, priority and change. */
+    public void alertTransition(AlertTransition t) {
+        String key = t.type() + "/" + t.priority() + "/" + t.change();
+        alertTransitions
+                .computeIfAbsent(key, k -> Counter.builder("vigil.alerts.transitions")
+                        .description("Durable alert transitions by type, priority and change")
+                        .baseUnit("transitions")
+                        .tag("type", t.type().name())
+                        .tag("priority", t.priority().name())
+                        .tag("change", t.change().name())
+                        .register(registry))
+                .increment();
+    }
+
+    public void alertsWritten(int items) {
+        alertWrites.increment(items);
+    }
+
+    public void writeDuration(long nanos) {
+        writeDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void writeFailed() {
+        writeFailures.increment();
+    }
+
+    /**
+     * The meters of one shard, registering its gauges on first use ({@code vigil.shard.millis.behind.latest},
+     * {@code vigil.shard.checkpoint.age}, tag {@code shard}). Kept for the worker's life: a shard's series stays
+     * (NaN while its lease is elsewhere).
+     */
+    public ShardMeters shard(String shardId) {
+        return shards.computeIfAbsent(shardId, id -> {
+            ShardMeters m = new ShardMeters(id, stateLatency.shard(id), leasesHeld::addAndGet);
+            Gauge.builder("vigil.shard.millis.behind.latest", m, ShardMeters::millisBehindLatestValue)
+                    .description("How far this worker's reads of the shard are behind its tip (from GetRecords)")
+                    .baseUnit("milliseconds")
+                    .tag("shard", id)
+                    .register(registry);
+            Gauge.builder("vigil.shard.checkpoint.age", m,
+                            s -> s.checkpointAgeMillis(registry.config().clock().wallTime()))
+                    .description("Time since the shard's last successful checkpoint")
+                    .baseUnit("milliseconds")
+                    .tag("shard", id)
+                    .register(registry);
+            return m;
+        });
+    }
+
+    /** Shard leases held now (processors initialised and not yet ended, lost or shut down). */
+    public int leasesHeld() {
+        return leasesHeld.get();
+    }
+
+    public StateLatency stateLatency() {
+        return stateLatency;
     }
 
     public MeterRegistry registry() {

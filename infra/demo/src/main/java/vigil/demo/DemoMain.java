@@ -1,6 +1,7 @@
 package vigil.demo;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import vigil.consumer.ConsumerConfig;
+import vigil.consumer.ConsumerOptions;
 import vigil.consumer.VigilConsumer;
+import vigil.consumer.metrics.JvmMeters;
 import vigil.dashboard.DashboardConfig;
 import vigil.dashboard.DashboardServer;
 import vigil.dashboard.auth.TokenMinter;
 import vigil.dashboard.auth.TokenSpec;
+import vigil.dashboard.metrics.ApiMetrics;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
 import vigil.schema.Tables;
@@ -81,18 +85,25 @@ public final class DemoMain {
         String secret = System.getenv().getOrDefault(DashboardConfig.ENV_JWT_SECRET, TokenMinter.generateSecret());
         writeSecret(secret);
 
+        PrometheusMeterRegistry consumerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        running.add(JvmMeters.bindTo(consumerRegistry));
+        // Metrics and health on free loopback ports: several demos (or a demo and a bench) may run side by side.
         VigilConsumer consumer = VigilConsumer.start(
                 ConsumerConfig.local(aws.kinesisEndpoint(), aws.dynamoDbEndpoint(), aws.streamName(),
                         aws.tablePrefix()),
+                new ConsumerOptions("127.0.0.1", 0, false),
                 LocalAws.credentials(),
-                new SimpleMeterRegistry(),
+                consumerRegistry,
                 Clock.systemUTC());
         running.add(consumer);
 
+        ApiMetrics apiMetrics = new ApiMetrics();
+        running.add(apiMetrics);
+        int apiMetricsPort = apiMetrics.serve("127.0.0.1", 0);
         DashboardServer api = DashboardServer.start(
                 new DashboardConfig(DashboardConfig.DEFAULT_HOST, o.apiPort(), aws.tablePrefix(), secret,
                         aws.dynamoDbEndpoint(), LocalAws.REGION.id()),
-                aws.dynamoDbClient());
+                aws.dynamoDbClient(), apiMetrics);
         running.add(api);
 
         Simulation simulation = null;
@@ -120,6 +131,10 @@ public final class DemoMain {
         out.println("  Health           " + base + "/health");
         out.println("  Devices          " + base + "/api/v1/devices");
         out.println("  Device           " + base + "/api/v1/devices/{deviceId}");
+        String consumerOps = "http://127.0.0.1:" + consumer.metricsPort();
+        out.println("  Consumer metrics " + consumerOps + "/metrics   health " + consumerOps + "/health/live, "
+                + consumerOps + "/health/ready");
+        out.println("  API metrics      http://127.0.0.1:" + apiMetricsPort + "/metrics");
         out.println("  Kinesis          " + aws.kinesisEndpoint() + "  stream " + aws.streamName()
                 + " (" + aws.shardCount() + " shards; CBOR off, HTTP/1.1)");
         out.println("  DynamoDB         " + aws.dynamoDbEndpoint() + "  tables " + aws.tablePrefix() + "*");

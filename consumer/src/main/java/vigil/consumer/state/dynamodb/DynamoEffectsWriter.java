@@ -102,9 +102,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                     .build();
             writes.add(() -> conditional(dynamo.putItem(request)));
         }
-        long startNanos = System.nanoTime();
         writeAll(writes);
-        meters.writeLatency(System.nanoTime() - startNanos);
         meters.quarantineWritten(effects.quarantined().size());
         meters.stateWritten(effects.deviceStates().size());
     }

@@ -1,0 +1,2 @@
+/** Liveness and readiness of the consumer, served by {@code vigil.consumer.metrics.MetricsServer}. */
+package vigil.consumer.health;

@@ -1,0 +1,2 @@
+/** HTTP and JVM metrics of the dashboard API and their Prometheus port. */
+package vigil.dashboard.metrics;
