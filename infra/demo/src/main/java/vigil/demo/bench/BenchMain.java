@@ -40,15 +40,17 @@ public final class BenchMain {
     record Config(String name, String description, int pollMillis, int maxRecords, boolean perRecord) {}
 
     static final Map<String, Config> CONFIGS = Map.of(
-            "ours", new Config("ours", "poll 200 ms, 1000 records/call, one state write per device per batch",
+            "ours", new Config("ours",
+                    "poll 200 ms, 1000 records/call, state writes coalesced (one per device per second, at once on alerts)",
                     200, 1000, false),
             "comparison", new Config("comparison",
                     "KCL polling defaults (1500 ms, 10000 records/call), one state write per record",
                     1500, 10_000, true),
             "kcl-defaults", new Config("kcl-defaults",
-                    "KCL polling defaults (1500 ms, 10000 records/call), one state write per device per batch",
+                    "KCL polling defaults (1500 ms, 10000 records/call), coalesced state writes as ours",
                     1500, 10_000, false),
-            "fast", new Config("fast", "poll 50 ms (custom SleepTimeController), 1000 records/call, per batch",
+            "fast", new Config("fast",
+                    "poll 50 ms (custom SleepTimeController), 1000 records/call, coalesced state writes",
                     50, 1000, false));
 
     /** What one rate measured. */
