@@ -4,6 +4,7 @@ import java.time.Duration;
 import vigil.consumer.kcl.HashRangeLookup;
 import vigil.consumer.kcl.ShardServices;
 import vigil.consumer.rules.SettingsCache;
+import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
 import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
 import vigil.consumer.state.dynamodb.DynamoSnapshotStore;
 
@@ -50,7 +51,8 @@ public final class VigilConsumer implements AutoCloseable {
                 new DynamoSnapshotStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
                 settings,
-                config.stateFlushInterval().toMillis());
+                config.stateFlushInterval().toMillis(),
+                new DynamoAcknowledgementSource(clients.dynamo(), config.tablePrefix()));
         ConsumerRuntime runtime = ConsumerRuntime.start(
                 config, clients.kinesis(), clients.dynamo(), clients.cloudWatch(), writer, services, meters, clock);
         return new VigilConsumer(clients, runtime, meters, poller);
