@@ -52,7 +52,11 @@ public final class AwsClients implements AutoCloseable {
             // KCL's builder needs a client; its metrics go to a NullMetricsFactory, so this one is never called.
             cloudWatchBuilder.endpointOverride(URI.create("http://127.0.0.1:9"));
         }
-        return new AwsClients(kinesisBuilder.build(), dynamoBuilder.build(), cloudWatchBuilder.build());
+        KinesisAsyncClient kinesis = kinesisBuilder.build();
+        if (config.kinesisEndpoint() != null) {
+            kinesis = EmulatorChildShards.wrap(kinesis); // the local emulator omits ChildShards at a shard's end
+        }
+        return new AwsClients(kinesis, dynamoBuilder.build(), cloudWatchBuilder.build());
     }
 
     public KinesisAsyncClient kinesis() {

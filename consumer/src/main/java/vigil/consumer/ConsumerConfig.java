@@ -40,7 +40,29 @@ public record ConsumerConfig(
         Duration failoverTime,
         String workerId,
         Duration quarantineTtl,
-        Duration stateFlushInterval) {
+        Duration stateFlushInterval,
+        LeaseTuning leaseTuning) {
+
+    /**
+     * KCL lease settings beyond the failover time (docs/consumer.md, "Takeover after a worker dies").
+     *
+     * @param countBasedAssignment true: KCL's lease-count assignment strategy (even lease counts), false: its
+     *     default, worker-utilization aware
+     * @param assignmentInterval how often the leader assigns expired and unassigned leases; null: KCL's default,
+     *     2 x failover time
+     * @param leaderLeaseDuration how long a dead leader keeps the leadership lock (its heartbeat is a third of it);
+     *     null: KCL's default (120 s, heartbeat 30 s)
+     * @param workerReportInterval how often each worker reports its liveness (worker metric stats); the leader
+     *     treats a worker as dead, and stops assigning leases to it, after two intervals without a report; null:
+     *     KCL's default (30 s, so a dead worker keeps being assigned leases for up to a minute)
+     */
+    public record LeaseTuning(
+            boolean countBasedAssignment,
+            Duration assignmentInterval,
+            Duration leaderLeaseDuration,
+            Duration workerReportInterval) {
+        public static final LeaseTuning KCL_DEFAULTS = new LeaseTuning(false, null, null, null);
+    }
 
     public static final String DEFAULT_STREAM = "vigil-telemetry";
     public static final String DEFAULT_APPLICATION = "vigil-consumer";
@@ -65,6 +87,7 @@ public record ConsumerConfig(
         require(!stateFlushInterval.isNegative() && stateFlushInterval.toMillis() <= 60_000,
                 "VIGIL_STATE_FLUSH_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
+        leaseTuning = leaseTuning == null ? LeaseTuning.KCL_DEFAULTS : leaseTuning;
     }
 
     /**
@@ -74,13 +97,13 @@ public record ConsumerConfig(
     public static ConsumerConfig local(URI kinesisEndpoint, URI dynamoDbEndpoint, String streamName, String prefix) {
         return new ConsumerConfig(streamName, DEFAULT_APPLICATION, "us-east-1", kinesisEndpoint, dynamoDbEndpoint,
                 prefix, "TRIM_HORIZON", Duration.ofMillis(200), 1000, Duration.ofSeconds(5), randomWorkerId(),
-                Duration.ofDays(14), Duration.ofSeconds(1));
+                Duration.ofDays(14), Duration.ofSeconds(1), LeaseTuning.KCL_DEFAULTS);
     }
 
     public ConsumerConfig withApplicationName(String name) {
         return new ConsumerConfig(streamName, name, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl,
-                stateFlushInterval);
+                stateFlushInterval, leaseTuning);
     }
 
     /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
@@ -98,7 +121,12 @@ public record ConsumerConfig(
                 Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", 10_000)),
                 env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
                 Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)),
-                Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)));
+                Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)),
+                new LeaseTuning(
+                        "LEASE_COUNT_BASED".equals(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "WORKER_UTILIZATION_AWARE")),
+                        optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS"),
+                        optionalMillis(env, "VIGIL_LEADER_LEASE_MS"),
+                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS")));
     }
 
     /** Help text listing every variable, for {@code --help}. */
@@ -120,11 +148,32 @@ public record ConsumerConfig(
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
                 "  VIGIL_STATE_FLUSH_MS       a changed device is written at most once per this (default 1000)",
+                "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: WORKER_UTILIZATION_AWARE (default) or LEASE_COUNT_BASED",
+                "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 2 x failover)",
+                "  VIGIL_LEADER_LEASE_MS      KCL leader lock lease duration (default KCL's, 120000)",
+                "  VIGIL_WORKER_REPORT_MS     KCL worker liveness report interval (default KCL's, 30000)",
                 "Credentials come from the AWS default provider chain (environment, profile, container role).");
     }
 
     private static String randomWorkerId() {
         return "vigil-" + UUID.randomUUID();
+    }
+
+    public ConsumerConfig withLeaseTuning(Duration failover, LeaseTuning tuning) {
+        return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
+                initialPosition, pollInterval, maxRecordsPerPoll, failover, workerId, quarantineTtl,
+                stateFlushInterval, tuning);
+    }
+
+    public ConsumerConfig withWorkerId(String id) {
+        return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
+                initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, id, quarantineTtl,
+                stateFlushInterval, leaseTuning);
+    }
+
+    private static Duration optionalMillis(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : Duration.ofMillis(number(env, name, 0));
     }
 
     private static URI uri(Map<String, String> env, String name) {

@@ -15,6 +15,7 @@ import vigil.consumer.metrics.MeteredEffectsWriter;
 import vigil.consumer.metrics.MetricsServer;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.state.EffectsWriter;
+import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
 import vigil.consumer.state.dynamodb.DynamoSnapshotStore;
@@ -76,7 +77,8 @@ public final class VigilConsumer implements AutoCloseable {
                 new DynamoSnapshotStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
                 settings,
-                config.stateFlushInterval().toMillis());
+                config.stateFlushInterval().toMillis(),
+                new DynamoAcknowledgementSource(clients.dynamo(), config.tablePrefix()));
         ConsumerRuntime runtime = ConsumerRuntime.start(config, clients.kinesis(), clients.dynamo(),
                 clients.cloudWatch(), writer, services, meters, clock, options.flushEveryRecord());
         ConsumerHealth health = new ConsumerHealth(runtime::isRunning, meters::leasesHeld,

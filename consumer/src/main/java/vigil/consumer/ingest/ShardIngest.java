@@ -89,6 +89,11 @@ public final class ShardIngest {
         engine.applySettings(deviceId, settings);
     }
 
+    /** Ids of the shard's open alerts that no acknowledgement has reached yet. */
+    public List<String> unacknowledgedOpenAlertIds() {
+        return engine.unacknowledgedOpenAlertIds();
+    }
+
     /** An acknowledgement from the API; false when the alert is not open on this shard. */
     public boolean acknowledge(Acknowledgement ack) {
         return engine.acknowledge(ack);
@@ -202,7 +207,12 @@ public final class ShardIngest {
                 }
             }
         }
-        PendingEffects effects = new PendingEffects(states, quarantined, transitions);
+        // Acknowledgements the writer finds in the store are applied to this engine, on the writer's calling thread,
+        // and the alert's resulting state replaces the refused write (AlertAttributes, acknowledgement contract).
+        PendingEffects effects = new PendingEffects(states, quarantined, transitions, ack -> {
+            acknowledge(ack);
+            return drainEffects(false);
+        });
         quarantined.clear();
         return effects;
     }

@@ -12,6 +12,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.SingleStreamTracker;
@@ -94,6 +95,25 @@ public final class ConsumerRuntime implements AutoCloseable {
                 .shardSyncIntervalMillis(Math.max(10_000, config.failoverTime().toMillis()));
         // Worker-utilization metrics need CloudWatch-like reporting we do not use; lease balancing still works.
         leases.workerUtilizationAwareAssignmentConfig().disableWorkerMetrics(true);
+        ConsumerConfig.LeaseTuning tuning = config.leaseTuning();
+        if (tuning.countBasedAssignment()) {
+            leases.leaseAssignmentStrategy(LeaseAssignmentStrategy.LEASE_COUNT_BASED);
+        }
+        if (tuning.assignmentInterval() != null) {
+            leases.leaseAssignmentIntervalMillis(tuning.assignmentInterval().toMillis());
+        }
+        if (tuning.workerReportInterval() != null) {
+            long reportMillis = tuning.workerReportInterval().toMillis();
+            leases.workerUtilizationAwareAssignmentConfig()
+                    .workerMetricsReporterFreqInMillis(reportMillis)
+                    .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.max(100, Math.min(1_000, reportMillis / 2)));
+        }
+        if (tuning.leaderLeaseDuration() != null) {
+            // KCL requires the lock's heartbeat to be at most half its lease (defaults: 120 s lease, 30 s heartbeat).
+            long leaseMillis = tuning.leaderLeaseDuration().toMillis();
+            leases.dynamoDbLockBasedLeaderLeaseDurationInMillis(leaseMillis)
+                    .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(Math.max(200, leaseMillis / 3));
+        }
         Scheduler scheduler = new Scheduler(
                 configs.checkpointConfig(),
                 configs.coordinatorConfig().shardConsumerDispatchPollIntervalMillis(200),

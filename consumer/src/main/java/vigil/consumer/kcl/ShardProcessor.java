@@ -59,6 +59,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
     // Coalescing (docs/consumer.md, "Writes and checkpoints"): changed devices are written at most once per
     // flushIntervalMillis, and the checkpoint moves only at such a full flush, to the last record processed before it.
     private long lastFullFlushMillis; // consumer clock, epoch millis
+    private long lastAckPollMillis; // consumer clock, epoch millis
     private String lastSequenceNumber; // last record processed; null: none since the last checkpoint
     private long lastSubSequenceNumber;
     private long lastArrivalMillis; // Kinesis arrival of that record, for the checkpoint lag
@@ -128,6 +129,10 @@ public final class ShardProcessor implements ShardRecordProcessor {
             }
             services.refreshSettings(ingest);
             long nowMillis = clock.millis();
+            if (nowMillis - lastAckPollMillis >= ShardServices.ACK_POLL_INTERVAL_MILLIS) {
+                lastAckPollMillis = nowMillis;
+                services.applyAcknowledgements(ingest); // before the rules run on this batch's time
+            }
             ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
             boolean full = nowMillis - lastFullFlushMillis >= services.flushIntervalMillis();
             boolean durable = flush(full);

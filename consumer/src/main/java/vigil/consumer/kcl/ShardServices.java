@@ -6,8 +6,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vigil.consumer.ingest.ShardIngest;
+import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.rules.SettingsSource;
+import vigil.consumer.state.AcknowledgementSource;
 import vigil.consumer.state.SnapshotStore;
 import vigil.consumer.state.SnapshotsUnavailableException;
 
@@ -21,12 +23,51 @@ import vigil.consumer.state.SnapshotsUnavailableException;
  * @param flushIntervalMillis a changed device is written at most once per this interval (alert transitions at once)
  */
 public record ShardServices(
-        SnapshotStore snapshots, HashRangeLookup ranges, SettingsCache settingsCache, long flushIntervalMillis) {
+        SnapshotStore snapshots,
+        HashRangeLookup ranges,
+        SettingsCache settingsCache,
+        long flushIntervalMillis,
+        AcknowledgementSource acknowledgements) {
     private static final Logger LOG = LoggerFactory.getLogger(ShardServices.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     /** No restore, no settings, a write per changed device per batch (unit tests). */
-    static final ShardServices NONE = new ShardServices(SnapshotStore.NONE, null, null, 0);
+    static final ShardServices NONE = new ShardServices(SnapshotStore.NONE, null, null, 0, AcknowledgementSource.NONE);
+    /** How often a processor asks for acknowledgements of its open, unacknowledged alerts. */
+    static final long ACK_POLL_INTERVAL_MILLIS = 2_000;
+
+    public ShardServices(
+            SnapshotStore snapshots, HashRangeLookup ranges, SettingsCache settingsCache, long flushIntervalMillis) {
+        this(snapshots, ranges, settingsCache, flushIntervalMillis, AcknowledgementSource.NONE);
+    }
+
+    public ShardServices {
+        acknowledgements = acknowledgements == null ? AcknowledgementSource.NONE : acknowledgements;
+    }
+
+    /**
+     * Applies to the engine the acknowledgements made in the API for the shard's open, unacknowledged alerts; their
+     * transitions are written with the next flush. A failed read is logged and tried again at the next poll.
+     *
+     * @return the number of acknowledgements applied
+     */
+    int applyAcknowledgements(ShardIngest ingest) {
+        List<String> ids = ingest.unacknowledgedOpenAlertIds();
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        try {
+            int applied = 0;
+            for (Acknowledgement ack : acknowledgements.acknowledgementsOf(ids)) {
+                applied += ingest.acknowledge(ack) ? 1 : 0;
+            }
+            return applied;
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}: acknowledgements unavailable ({}); trying again at the next poll", ingest.shardId(),
+                    e.getClass().getSimpleName());
+            return 0;
+        }
+    }
 
     SettingsSource settings() {
         return settingsCache == null ? SettingsSource.NONE : settingsCache;

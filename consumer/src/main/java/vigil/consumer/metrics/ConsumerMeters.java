@@ -217,6 +217,11 @@ public final class ConsumerMeters {
         return stateLatency;
     }
 
+    /** An acknowledgement made in the API found by a refused alert write and applied (AlertAttributes contract). */
+    public void acknowledgementApplied() {
+        registry.counter("vigil.alerts.acknowledgements.applied").increment();
+    }
+
     public MeterRegistry registry() {
         return registry;
     }

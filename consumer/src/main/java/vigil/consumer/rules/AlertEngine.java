@@ -244,6 +244,26 @@ public final class AlertEngine {
         return false;
     }
 
+    /**
+     * Ids of the open alerts that no acknowledgement has reached yet ({@code ACTIVE} or {@code LATCHED}): the ones
+     * an acknowledgement made in the API could still change.
+     */
+    public List<String> unacknowledgedOpenAlertIds() {
+        List<String> ids = new ArrayList<>();
+        for (DeviceRules d : deviceList) {
+            if (d.open == null) {
+                continue;
+            }
+            for (OpenAlert a : d.open) {
+                if (a != null && a.ackAtMillis == null
+                        && (a.status == AlertStatus.ACTIVE || a.status == AlertStatus.LATCHED)) {
+                    ids.add(a.alertId);
+                }
+            }
+        }
+        return ids;
+    }
+
     /** Hands over the transitions since the last call, oldest first. */
     public List<AlertTransition> drainTransitions() {
         if (transitions.isEmpty()) {

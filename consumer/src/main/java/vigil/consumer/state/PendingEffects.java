@@ -10,17 +10,36 @@ import vigil.consumer.rules.AlertTransition;
  * @param deviceStates newest state of each device the batch touched
  * @param quarantined  the batch's rejected records
  * @param alerts       alert transitions, oldest first; each carries the alert's full state
+ * @param acknowledgements where the writer applies acknowledgements it finds in the store that the alerts above do
+ *     not carry (called on the writer's calling thread)
  */
 public record PendingEffects(
-        List<DeviceSnapshot> deviceStates, List<QuarantinedRecord> quarantined, List<AlertTransition> alerts) {
+        List<DeviceSnapshot> deviceStates,
+        List<QuarantinedRecord> quarantined,
+        List<AlertTransition> alerts,
+        AcknowledgementSink acknowledgements) {
+    /** No effects. */
+    public static final PendingEffects NONE = new PendingEffects(List.of(), List.of(), List.of(), null);
+
     public PendingEffects {
         deviceStates = List.copyOf(deviceStates);
         quarantined = List.copyOf(quarantined);
         alerts = List.copyOf(alerts);
+        acknowledgements = acknowledgements == null ? AcknowledgementSink.NONE : acknowledgements;
+    }
+
+    public PendingEffects(
+            List<DeviceSnapshot> deviceStates, List<QuarantinedRecord> quarantined, List<AlertTransition> alerts) {
+        this(deviceStates, quarantined, alerts, AcknowledgementSink.NONE);
     }
 
     public PendingEffects(List<DeviceSnapshot> deviceStates, List<QuarantinedRecord> quarantined) {
         this(deviceStates, quarantined, List.of());
+    }
+
+    /** The same effects, with acknowledgements found in the store applied through {@code sink}. */
+    public PendingEffects withAcknowledgements(AcknowledgementSink sink) {
+        return new PendingEffects(deviceStates, quarantined, alerts, sink);
     }
 
     public boolean isEmpty() {

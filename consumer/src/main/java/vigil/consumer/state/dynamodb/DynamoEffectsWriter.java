@@ -1,12 +1,14 @@
 package vigil.consumer.state.dynamodb;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,9 +17,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertTransition;
+import vigil.consumer.state.AcknowledgementSink;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
@@ -35,7 +40,14 @@ import vigil.schema.Tables;
  *   <li>Quarantine: a PutItem per record keyed by shard and sequence number: a replay rewrites the same item.
  *   <li>Alerts: a PutItem of the alert's full state (history included) per alert the batch changed, keyed by the
  *       deterministic alertId, conditional on the stored history not being longer: a replay rewrites the same
- *       item and can never move an alert backwards.
+ *       item and can never move an alert backwards. The condition also requires the stored {@code ackAt} to be
+ *       absent or to be the acknowledgement the transition carries (compared to the millisecond: the API writes
+ *       its clock's full precision), so a consumer write never overwrites an acknowledgement made in the API
+ *       (contract in {@link vigil.schema.AlertAttributes}). When that part fails, the stored item (returned with
+ *       the failure) holds an acknowledgement the engine did not know of: it is handed to
+ *       {@link PendingEffects#acknowledgements()}, which applies it to the engine, and the alert's resulting state
+ *       is written instead, before this call returns and therefore before any checkpoint. If the engine cannot
+ *       apply it (the alert is already cleared there), the acknowledgement is merged into the refused item.
  * </ul>
  *
  * Failed writes (throttling, timeouts, service errors) are retried with exponential backoff and full jitter, for as
@@ -53,8 +65,9 @@ public final class DynamoEffectsWriter implements EffectsWriter {
     private static final String STATE_CONDITION =
             "attribute_not_exists(" + DeviceStateAttributes.DEVICE_ID + ") OR "
                     + DeviceStateAttributes.LAST_SEQ + " <= :seq";
-    private static final String ALERT_CONDITION =
-            "attribute_not_exists(alertId) OR " + AlertItems.HISTORY_COUNT + " <= :n";
+    private static final String ALERT_CONDITION = "(attribute_not_exists(alertId) OR " + AlertItems.HISTORY_COUNT
+            + " <= :n) AND (attribute_not_exists(ackAt) OR ackAt = :ackExact OR begins_with(ackAt, :ackMillis))";
+    private static final String NO_ACK = "none"; // matches no ISO-8601 time
 
     private final DynamoDbAsyncClient dynamo;
     private final String deviceStateTable;
@@ -75,6 +88,46 @@ public final class DynamoEffectsWriter implements EffectsWriter {
 
     @Override
     public void writeDurably(PendingEffects effects) throws EffectsNotDurableException {
+        PendingEffects round = effects;
+        while (!round.isEmpty()) {
+            List<Refusal> refusals = writeRound(round);
+            round = resolve(refusals, effects.acknowledgements());
+        }
+    }
+
+    /** An alert write refused because the stored item holds an acknowledgement the transition does not carry. */
+    private record Refusal(AlertTransition refused, Acknowledgement storedAck) {}
+
+    private PendingEffects resolve(List<Refusal> refusals, AcknowledgementSink sink) {
+        if (refusals.isEmpty()) {
+            return PendingEffects.NONE;
+        }
+        List<DeviceSnapshot> states = new ArrayList<>();
+        List<AlertTransition> alerts = new ArrayList<>();
+        for (Refusal r : refusals) {
+            meters.acknowledgementApplied();
+            PendingEffects applied = sink.apply(r.storedAck());
+            boolean engineApplied = false;
+            for (AlertTransition t : applied.alerts()) {
+                engineApplied |= t.alertId().equals(r.refused().alertId()) && carries(t, r.storedAck());
+            }
+            states.addAll(applied.deviceStates());
+            alerts.addAll(applied.alerts());
+            if (!engineApplied) {
+                alerts.add(AlertItems.mergeAcknowledgement(r.refused(), r.storedAck()));
+            }
+        }
+        LOG.info("{} alert writes met an acknowledgement made in the API; applied and writing again",
+                refusals.size());
+        return new PendingEffects(states, List.of(), alerts);
+    }
+
+    private static boolean carries(AlertTransition t, Acknowledgement ack) {
+        return t.ackAtMillis() != null && t.ackAtMillis() == ack.atMillis();
+    }
+
+    private List<Refusal> writeRound(PendingEffects effects) throws EffectsNotDurableException {
+        List<Refusal> refusals = new CopyOnWriteArrayList<>();
         List<Supplier<CompletableFuture<?>>> writes = new ArrayList<>();
         for (QuarantinedRecord q : effects.quarantined()) {
             Map<String, AttributeValue> item = QuarantineItems.toItem(q, quarantineTtl);
@@ -85,13 +138,28 @@ public final class DynamoEffectsWriter implements EffectsWriter {
             latest.put(a.alertId(), a);
         }
         for (AlertTransition a : latest.values()) {
+            String ackExact = a.ackAtMillis() == null ? NO_ACK : Instant.ofEpochMilli(a.ackAtMillis()).toString();
+            String ackMillis = a.ackAtMillis() == null ? NO_ACK : AlertItems.isoToMillis(a.ackAtMillis());
             PutItemRequest request = PutItemRequest.builder()
                     .tableName(alertsTable)
                     .item(AlertItems.toItem(a))
                     .conditionExpression(ALERT_CONDITION)
-                    .expressionAttributeValues(Map.of(":n", DeviceStateItems.number(a.history().size())))
+                    .expressionAttributeValues(Map.of(
+                            ":n", DeviceStateItems.number(a.history().size()),
+                            ":ackExact", AttributeValue.fromS(ackExact),
+                            ":ackMillis", AttributeValue.fromS(ackMillis)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build();
-            writes.add(() -> conditional(dynamo.putItem(request)));
+            writes.add(() -> dynamo.putItem(request).exceptionally(e -> {
+                if (unwrap(e) instanceof ConditionalCheckFailedException ccf) {
+                    Acknowledgement stored = AlertItems.acknowledgement(ccf.item());
+                    if (stored != null && !carries(a, stored)) {
+                        refusals.add(new Refusal(a, stored));
+                    }
+                    return null; // otherwise the stored item is as new or newer: nothing to do
+                }
+                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+            }));
         }
         for (DeviceSnapshot s : effects.deviceStates()) {
             PutItemRequest request = PutItemRequest.builder()
@@ -105,6 +173,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
         writeAll(writes);
         meters.quarantineWritten(effects.quarantined().size());
         meters.stateWritten(effects.deviceStates().size());
+        return refusals;
     }
 
     private static CompletableFuture<?> conditional(CompletableFuture<?> put) {
