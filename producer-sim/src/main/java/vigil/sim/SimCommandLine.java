@@ -32,6 +32,8 @@ import vigil.sim.scenario.ScenarioLoader;
  * @param apiUrl              dashboard API whose settings the devices poll, or {@code null} for no settings loop
  * @param seedGiven           {@code --seed} was given (overrides a scenario's seed)
  * @param durationGiven       {@code --duration} was given (overrides a scenario's duration)
+ * @param aggregate           pack records into KPL-aggregated Kinesis records, per shard
+ * @param maxAggregateBytes   bytes of user records per aggregated record
  */
 public record SimCommandLine(
         SimConfig config,
@@ -47,7 +49,9 @@ public record SimCommandLine(
         Instant start,
         URI apiUrl,
         boolean seedGiven,
-        boolean durationGiven) {
+        boolean durationGiven,
+        boolean aggregate,
+        int maxAggregateBytes) {
 
     /** Environment variable holding the collector token for the settings loop (never an option: ps shows those). */
     public static final String TOKEN_ENV = "VIGIL_COLLECTOR_TOKEN";
@@ -101,6 +105,13 @@ public record SimCommandLine(
             "                         (default: the region's AWS endpoint; loopback URLs use dummy credentials)",
             "  --region R             AWS region (default us-east-1)",
             "  --max-in-flight N      concurrent PutRecords calls, 1..64 (default 8)",
+            "  --aggregate            pack records into KPL-aggregated Kinesis records, one aggregate per shard",
+            "                         (KCL de-aggregates them; default: one Kinesis record per telemetry record)",
+            "  --aggregate-max-bytes N",
+            "                         bytes of records per aggregated Kinesis record, "
+                    + PublisherConfig.MIN_AGGREGATE_BYTES + ".." + PublisherConfig.MAX_AGGREGATE_BYTES,
+            "                         (default " + PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES
+                    + ", as the KPL); needs --aggregate",
             "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis;",
             "                         device time then comes from the simulation's own clock (deterministic)",
             "",
@@ -145,15 +156,21 @@ public record SimCommandLine(
         Instant start = null;
         URI api = null;
         boolean seedGiven = false;
+        boolean aggregate = false;
+        Integer maxAggregateBytes = null;
         String deviceOption = null; // an option that a scenario replaces
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
                 return new SimCommandLine(defaults, stream, null, region, null, maxInFlight, progress, true, null,
-                        false, null, null, false, false);
+                        false, null, null, false, false, false, PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES);
             }
             if (option.equals("--fast")) {
                 fast = true;
+                continue;
+            }
+            if (option.equals("--aggregate")) {
+                aggregate = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -188,6 +205,8 @@ public record SimCommandLine(
                 case "--region" -> region = value;
                 case "--out" -> out = Path.of(value);
                 case "--max-in-flight" -> maxInFlight = (int) longValue(option, value, 1, 64);
+                case "--aggregate-max-bytes" -> maxAggregateBytes = (int) longValue(option, value,
+                        PublisherConfig.MIN_AGGREGATE_BYTES, PublisherConfig.MAX_AGGREGATE_BYTES);
                 case "--progress" -> progress = duration(option, value);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
@@ -197,6 +216,12 @@ public record SimCommandLine(
         }
         if (fast && out == null) {
             throw new UsageException("--fast needs --out (Kinesis runs in real time)");
+        }
+        if (aggregate && out != null) {
+            throw new UsageException("--aggregate is for Kinesis output, not --out (a file holds one record a line)");
+        }
+        if (maxAggregateBytes != null && !aggregate) {
+            throw new UsageException("--aggregate-max-bytes needs --aggregate");
         }
         boolean durationGiven = duration != null;
         if (rate != null && interval != null) {
@@ -218,7 +243,8 @@ public record SimCommandLine(
             SimConfig config = new SimConfig(pumps, dialysis, recordsPerSecond, duration, records, seed, careUnits,
                     collectorId, startSeq, defaults.flushTimeout());
             return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false, scenario,
-                    fast, start, api, seedGiven, durationGiven);
+                    fast, start, api, seedGiven, durationGiven, aggregate,
+                    maxAggregateBytes == null ? PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES : maxAggregateBytes);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

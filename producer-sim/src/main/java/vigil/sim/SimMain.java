@@ -92,8 +92,10 @@ public final class SimMain {
                 sink = JsonLinesSink.create(cli.outFile());
             } else {
                 client = kinesisClient(cli);
-                sink = new KinesisPublisher(client, PublisherConfig.defaults(cli.streamName())
-                        .withMaxInFlightRequests(cli.maxInFlightRequests()));
+                PublisherConfig publisherConfig = PublisherConfig.defaults(cli.streamName())
+                        .withMaxInFlightRequests(cli.maxInFlightRequests());
+                sink = new KinesisPublisher(client, cli.aggregate()
+                        ? publisherConfig.withAggregation(cli.maxAggregateBytes()) : publisherConfig);
             }
         } catch (IOException | RuntimeException e) {
             err.println("producer-sim: cannot open the output: " + e.getMessage());
@@ -255,10 +257,14 @@ public final class SimMain {
         SinkStats s = r.sinkStats();
         double seconds = Math.max(1e-3, wallElapsed.toNanos() / 1e9);
         return String.format(Locale.ROOT,
-                "producer-sim: %s. %d records generated for %d devices, %d sent in %.1f s (%.1f rec/s), %d retried"
+                "producer-sim: %s. %d records generated for %d devices, %d sent in %.1f s (%.1f rec/s)%s, %d retried"
                         + " entries, %d failed calls, %d undelivered, latency p50 %.1f ms p99 %.1f ms max %.1f ms%s",
                 r.complete() ? "done" : "INCOMPLETE", r.recordsGenerated(), r.lastSeqByDevice().size(),
-                r.recordsSent(), seconds, r.recordsSent() / seconds, s.retriedEntries(), s.failedCalls(),
+                r.recordsSent(), seconds, r.recordsSent() / seconds,
+                s.transportRecords() == s.sent() ? "" : String.format(Locale.ROOT,
+                        " in %d Kinesis records (%.1f per record)", s.transportRecords(),
+                        s.sent() / (double) Math.max(1, s.transportRecords())),
+                s.retriedEntries(), s.failedCalls(),
                 r.recordsGenerated() - r.recordsSent(), s.latencyP50Micros() / 1_000.0,
                 s.latencyP99Micros() / 1_000.0, s.latencyMaxMicros() / 1_000.0,
                 r.failure() == null ? "" : ". Failure: " + r.failure().getMessage());

@@ -32,6 +32,15 @@ class SimCommandLineTest {
         assertThat(cli.streamName()).isEqualTo("vigil-telemetry");
         assertThat(cli.kinesisEndpoint()).isNull();
         assertThat(cli.outFile()).isNull();
+        assertThat(cli.aggregate()).isFalse();
+    }
+
+    @Test
+    void shouldTurnOnAggregationWithTheKplsDefaultSizeUnlessGiven() throws Exception {
+        assertThat(SimCommandLine.parse("--aggregate").maxAggregateBytes()).isEqualTo(51_200);
+        SimCommandLine cli = SimCommandLine.parse("--aggregate", "--aggregate-max-bytes", "8192");
+        assertThat(cli.aggregate()).isTrue();
+        assertThat(cli.maxAggregateBytes()).isEqualTo(8_192);
     }
 
     @Test
@@ -86,6 +95,9 @@ class SimCommandLineTest {
         "--care-units ICU/4A            | care unit must match",
         "--kinesis-endpoint localhost   | is not an http(s) URL",
         "--max-in-flight 100            | --max-in-flight must be 1..64",
+        "--aggregate --out x.jsonl      | --aggregate is for Kinesis output",
+        "--aggregate-max-bytes 4096     | --aggregate-max-bytes needs --aggregate",
+        "--aggregate --aggregate-max-bytes 100 | --aggregate-max-bytes must be 1024..1000000",
         "stray                          | unexpected argument 'stray'",
     })
     void shouldExplainBadOptions(String args, String message) {
@@ -102,8 +114,8 @@ class SimCommandLineTest {
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(List.of("--pumps", "--dialysis", "--care-units",
                 "--collector-id", "--seed", "--start-seq", "--rate", "--interval", "--duration", "--records",
-                "--stream", "--kinesis-endpoint", "--region", "--max-in-flight", "--out", "--progress", "--help",
-                "(default"));
+                "--stream", "--kinesis-endpoint", "--region", "--max-in-flight", "--aggregate",
+                "--aggregate-max-bytes", "--out", "--progress", "--help", "(default"));
     }
 
     @Test

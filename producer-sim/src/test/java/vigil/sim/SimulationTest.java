@@ -218,7 +218,7 @@ class SimulationTest {
 
         @Override
         public synchronized SinkStats stats() {
-            return new SinkStats(accepted, accepted, 0, 0, 0, 0, 0, 0, 0);
+            return new SinkStats(accepted, accepted, accepted, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

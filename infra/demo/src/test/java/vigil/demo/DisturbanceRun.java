@@ -256,7 +256,7 @@ final class DisturbanceRun {
 
         @Override
         public SinkStats stats() {
-            return new SinkStats(records.size(), records.size(), 0, 0, 0, 0, 0, 0, 0);
+            return new SinkStats(records.size(), records.size(), records.size(), 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

@@ -58,7 +58,7 @@ public final class JsonLinesSink implements RecordSink {
 
     @Override
     public synchronized SinkStats stats() {
-        return new SinkStats(written, written, 0, 0, 0, 0, 0, 0, 0);
+        return new SinkStats(written, written, written, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Override

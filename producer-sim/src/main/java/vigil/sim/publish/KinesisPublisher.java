@@ -22,7 +22,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -30,7 +29,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Puts records to a Kinesis stream with PutRecords, keeping per-partition-key order and losing nothing: entries that
+ * Puts records to a Kinesis stream with PutRecords, plain or packed per shard in the KPL aggregation format
+ * ({@link PublisherConfig#aggregate()}), keeping per-partition-key order and losing nothing: entries that
  * fail (partial failure, throttling, 5xx, I/O) are retried with exponential backoff and jitter until they succeed
  * or a record exhausts {@link PublisherConfig#maxAttemptsPerRecord()}; then, and on a non-retryable error, the
  * publisher fails, reports the undelivered count and refuses further records.
@@ -46,41 +46,42 @@ public final class KinesisPublisher implements RecordSink {
     /*
      * High level design
      *
-     * One FIFO queue per partition key (device). Only a queue's head may be in flight, and a batch takes at most
-     * one head per queue, so a device's records reach the shard in order whatever fails and however many calls run
-     * at once. A queue is in exactly one state:
+     * One FIFO queue per partition key (device). Only a prefix of a queue may be in flight, and it travels in one
+     * Kinesis record of one call, so a device's records reach the shard in order whatever fails and however many
+     * calls run at once. A queue is in exactly one state (DeviceQueue.State):
      *   IDLE       empty
      *   READY      head waiting for a batch; the queue is in `ready` (round robin: back of the line after each send)
-     *   IN_FLIGHT  head is part of a running PutRecords call
-     *   BACKOFF    head failed; the queue is in `backingOff` until retryAtNanos
-     * The dispatcher thread turns up to maxBatchRecords READY heads into one call and hands it to one of
-     * maxInFlightRequests caller threads. On the answer, successful heads are popped; failed heads stay and wait
-     * base * 2^(attempt-1) capped at maxBackoff, then a random half of it again ("equal jitter"). A failed call counts
-     * as every entry failing. All state below is guarded by `lock`; the calls run outside it. One condition,
-     * `changed`, is signalled on every state change that anyone may wait for.
+     *   IN_FLIGHT  a prefix is part of a running PutRecords call
+     *   BACKOFF    that prefix failed; the queue is in `backingOff` until retryAtNanos
+     * The dispatcher thread asks the planner for one call's entries (plain: one head per Kinesis record; aggregated:
+     * heads and following records packed per shard, ShardAggregatingBatchPlanner) and hands them to one of
+     * maxInFlightRequests caller threads, which also does the packing. On the answer, the records of successful
+     * entries are popped; those of failed entries stay and wait base * 2^(attempt-1) capped at maxBackoff, then a
+     * random half of it again ("equal jitter"). A failed call counts as every entry failing.
+     *
+     * Aggregates and resharding: an aggregate is planned for the shard its members hash to. When PutRecords puts it
+     * into another shard (the stream was resharded since the shard map was listed), KCL drops the whole aggregate if
+     * any member hashes outside that shard. The caller lists the shards again; if every member lies inside the
+     * receiving shard the aggregate is delivered, otherwise all of it is sent again (also when the listing fails:
+     * then a duplicate is possible, never a loss).
+     *
+     * All state below is guarded by `lock`; the calls run outside it. One condition, `changed`, is signalled on
+     * every state change that anyone may wait for.
      */
     private static final Logger LOG = LoggerFactory.getLogger(KinesisPublisher.class);
 
-    private enum QueueState { IDLE, READY, IN_FLIGHT, BACKOFF }
-
-    private static final class DeviceQueue {
-        final String partitionKey;
-        final ArrayDeque<Pending> records = new ArrayDeque<>();
-        QueueState state = QueueState.IDLE;
-        int headAttempts; // failed sends of the current head
-        long retryAtNanos; // System.nanoTime() at which BACKOFF ends
-
-        DeviceQueue(String partitionKey) {
-            this.partitionKey = partitionKey;
-        }
-    }
-
-    private record Pending(byte[] data, int sizeBytes, long submittedAtNanos) {}
-
-    private record Entry(DeviceQueue queue, Pending pending) {}
+    /**
+     * Aggregates that went to another shard than planned, and how many of their records were sent again.
+     *
+     * @param aggregates    aggregated Kinesis records put into another shard than the shard map said
+     * @param resentRecords user records of those that lay outside the receiving shard and were sent again
+     */
+    public record Misrouted(long aggregates, long resentRecords) {}
 
     private final KinesisClient client;
     private final PublisherConfig config;
+    private final ShardMap shardMap; // null unless aggregating
+    private final BatchPlanner planner;
     private final ExecutorService callers;
     private final Thread dispatcher;
 
@@ -104,17 +105,33 @@ public final class KinesisPublisher implements RecordSink {
     private int inFlightRequests;
     private long submitted;
     private long sent;
-    private long retriedEntries;
+    private long kinesisRecordsSent; // acknowledged Kinesis records; an aggregate counts once
+    private long retriedEntries; // records queued again after a failed or misrouted send
     private long failedCalls;
+    private long shardMismatches; // aggregates PutRecords put into another shard than planned
+    private long resentAfterMismatch; // records of those that were sent again
     private boolean closing; // no more submits
     private boolean stopping; // dispatcher ends
     private PublishFailedException failure; // set once; the publisher is dead
 
-    /** Starts the dispatcher; the publisher is ready for {@link #submit} on return. */
+    /**
+     * Starts the dispatcher; the publisher is ready for {@link #submit} on return. With aggregation on, first lists
+     * the stream's shards.
+     *
+     * @throws software.amazon.awssdk.core.exception.SdkException with aggregation on, when the shards cannot be
+     *                                                               listed (e.g. the stream does not exist)
+     */
     public KinesisPublisher(KinesisClient client, PublisherConfig config) {
         this.client = Objects.requireNonNull(client, "client");
         this.config = Objects.requireNonNull(config, "config");
         this.retryPolicy = new RetryPolicy(config);
+        if (config.aggregate()) {
+            this.shardMap = ShardMap.load(client, config.streamName());
+            this.planner = new ShardAggregatingBatchPlanner(shardMap, config);
+        } else {
+            this.shardMap = null;
+            this.planner = BatchPlanner.plain(config);
+        }
         this.callers = Executors.newFixedThreadPool(config.maxInFlightRequests(), daemonThreads("kinesis-put-"));
         this.dispatcher = new Thread(this::dispatchLoop, "kinesis-dispatch");
         this.dispatcher.setDaemon(true);
@@ -137,11 +154,11 @@ public final class KinesisPublisher implements RecordSink {
                 throw new IllegalStateException("publisher is closed");
             }
             DeviceQueue queue = queues.computeIfAbsent(partitionKey, DeviceQueue::new);
-            queue.records.addLast(new Pending(data, sizeBytes, submittedAtNanos));
+            queue.records.addLast(new PendingRecord(data, sizeBytes, submittedAtNanos));
             queued++;
             submitted++;
-            if (queue.state == QueueState.IDLE) {
-                queue.state = QueueState.READY;
+            if (queue.state == DeviceQueue.State.IDLE) {
+                queue.state = DeviceQueue.State.READY;
                 ready.addLast(queue);
                 changed.signalAll();
             }
@@ -176,9 +193,22 @@ public final class KinesisPublisher implements RecordSink {
         lock.lock();
         try {
             boolean gaveUp = failure != null || stopping;
-            return new SinkStats(submitted, sent, retriedEntries, failedCalls, queued, gaveUp ? queued : 0,
+            return new SinkStats(submitted, sent, kinesisRecordsSent, retriedEntries, failedCalls, queued, gaveUp ? queued : 0,
                     latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
                     latencyMicros.getMaxValue());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Aggregates that PutRecords put into another shard than planned (the stream was resharded), and the records of
+     * theirs that were sent again because KCL would drop them there. Zero without aggregation.
+     */
+    public Misrouted misrouted() {
+        lock.lock();
+        try {
+            return new Misrouted(shardMismatches, resentAfterMismatch);
         } finally {
             lock.unlock();
         }
@@ -236,11 +266,11 @@ public final class KinesisPublisher implements RecordSink {
                 long nowNanos = System.nanoTime();
                 while (!backingOff.isEmpty() && backingOff.peek().retryAtNanos - nowNanos <= 0) {
                     DeviceQueue due = backingOff.poll();
-                    due.state = QueueState.READY;
+                    due.state = DeviceQueue.State.READY;
                     ready.addLast(due);
                 }
                 if (!ready.isEmpty() && inFlightRequests < config.maxInFlightRequests()) {
-                    List<Entry> batch = takeBatch();
+                    List<PutEntry> batch = planner.take(ready);
                     inFlightRequests++;
                     callers.execute(() -> send(batch));
                 } else if (backingOff.isEmpty()) {
@@ -251,39 +281,22 @@ public final class KinesisPublisher implements RecordSink {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) { // a bug: fail loudly rather than leave submitters waiting forever
+            fail("the publisher's dispatcher failed: " + e, e);
         } finally {
             lock.unlock();
         }
     }
 
-    private List<Entry> takeBatch() {
-        List<Entry> batch = new ArrayList<>(Math.min(ready.size(), config.maxBatchRecords()));
-        long batchBytes = 0;
-        while (batch.size() < config.maxBatchRecords() && !ready.isEmpty()) {
-            Pending head = ready.peekFirst().records.peekFirst();
-            if (batchBytes + head.sizeBytes() > config.maxBatchBytes()) {
-                break; // the first head always fits: records are <= 1 MiB, batches >= 1 MiB
-            }
-            DeviceQueue queue = ready.pollFirst();
-            queue.state = QueueState.IN_FLIGHT;
-            batchBytes += head.sizeBytes();
-            batch.add(new Entry(queue, head));
-        }
-        return batch;
-    }
-
     // ---- caller threads ----
 
-    private void send(List<Entry> batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
-        for (Entry e : batch) {
-            entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(e.queue().partitionKey)
-                    .data(SdkBytes.fromByteArrayUnsafe(e.pending().data()))
-                    .build());
-        }
+    private void send(List<PutEntry> batch) {
         PutRecordsResponse response;
         try {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
+            for (PutEntry e : batch) {
+                entries.add(e.toRequestEntry());
+            }
             response = client.putRecords(PutRecordsRequest.builder()
                     .streamName(config.streamName())
                     .records(entries)
@@ -292,10 +305,31 @@ public final class KinesisPublisher implements RecordSink {
             onCallFailed(batch, e);
             return;
         }
-        onResponse(batch, response);
+        onResponse(batch, response, refreshedShardsIfMisrouted(batch, response));
     }
 
-    private void onResponse(List<Entry> batch, PutRecordsResponse response) {
+    /** A fresh shard listing when an aggregate went to another shard than planned; null if none did or it failed. */
+    private ShardMap.Snapshot refreshedShardsIfMisrouted(List<PutEntry> batch, PutRecordsResponse response) {
+        List<PutRecordsResultEntry> results = response.records();
+        boolean misrouted = false;
+        for (int i = 0; i < Math.min(batch.size(), results.size()); i++) {
+            String expected = batch.get(i).expectedShardId();
+            misrouted |= expected != null && results.get(i).errorCode() == null
+                    && !expected.equals(results.get(i).shardId());
+        }
+        if (!misrouted) {
+            return null;
+        }
+        try {
+            return shardMap.refresh(shardMap.current().version());
+        } catch (RuntimeException e) { // the members are sent again instead: duplicates, never a loss
+            LOG.warn("listing the shards after a reshard failed; sending the misrouted records again: {}",
+                    e.toString());
+            return null;
+        }
+    }
+
+    private void onResponse(List<PutEntry> batch, PutRecordsResponse response, ShardMap.Snapshot refreshed) {
         lock.lock();
         try {
             inFlightRequests--;
@@ -307,15 +341,25 @@ public final class KinesisPublisher implements RecordSink {
             long nowNanos = System.nanoTime();
             String nonRetryable = null;
             for (int i = 0; i < batch.size(); i++) {
-                Entry entry = batch.get(i);
-                String errorCode = results.get(i).errorCode();
-                if (errorCode == null) {
-                    delivered(entry, nowNanos);
-                } else {
+                PutEntry entry = batch.get(i);
+                PutRecordsResultEntry result = results.get(i);
+                String errorCode = result.errorCode();
+                if (errorCode != null) {
                     if (!RetryPolicy.isRetryableEntry(errorCode)) {
-                        nonRetryable = errorCode + ": " + results.get(i).errorMessage();
+                        nonRetryable = errorCode + ": " + result.errorMessage();
                     }
-                    retryLater(entry.queue(), nowNanos, errorCode);
+                    for (PutEntry.Member m : entry.members()) {
+                        retryLater(m, nowNanos, errorCode);
+                    }
+                    continue;
+                }
+                kinesisRecordsSent++;
+                if (entry.expectedShardId() == null || entry.expectedShardId().equals(result.shardId())) {
+                    for (PutEntry.Member m : entry.members()) {
+                        delivered(m, nowNanos);
+                    }
+                } else {
+                    onMisrouted(entry, result.shardId(), refreshed, nowNanos);
                 }
             }
             if (nonRetryable != null) {
@@ -327,7 +371,29 @@ public final class KinesisPublisher implements RecordSink {
         }
     }
 
-    private void onCallFailed(List<Entry> batch, RuntimeException e) {
+    /**
+     * KCL drops a whole aggregate (every user record in it) when one of its user records hashes outside the shard
+     * that holds it ({@code AggregatorUtil.deaggregate} with the shard's range). So the aggregate counts as delivered
+     * only when every member lies inside the receiving shard; otherwise all of it is sent again.
+     */
+    private void onMisrouted(PutEntry entry, String receivingShardId, ShardMap.Snapshot refreshed, long nowNanos) {
+        shardMismatches++;
+        ShardMap.OpenShard receiving = refreshed == null ? null : refreshed.shard(receivingShardId).orElse(null);
+        boolean keptByKcl = receiving != null;
+        for (PutEntry.Member m : entry.members()) {
+            keptByKcl &= receiving != null && receiving.contains(m.queue().hashKey());
+        }
+        for (PutEntry.Member m : entry.members()) {
+            if (keptByKcl) {
+                delivered(m, nowNanos);
+            } else {
+                resentAfterMismatch += m.records().size();
+                retryLater(m, nowNanos, "misrouted aggregate (stream resharded)");
+            }
+        }
+    }
+
+    private void onCallFailed(List<PutEntry> batch, RuntimeException e) {
         lock.lock();
         try {
             inFlightRequests--;
@@ -340,8 +406,10 @@ public final class KinesisPublisher implements RecordSink {
                 LOG.warn("PutRecords failed, retrying with backoff (logged once per error type): {}", e.toString());
             }
             long nowNanos = System.nanoTime();
-            for (Entry entry : batch) {
-                retryLater(entry.queue(), nowNanos, e.getClass().getSimpleName());
+            for (PutEntry entry : batch) {
+                for (PutEntry.Member m : entry.members()) {
+                    retryLater(m, nowNanos, e.getClass().getSimpleName());
+                }
             }
             changed.signalAll();
         } finally {
@@ -349,30 +417,34 @@ public final class KinesisPublisher implements RecordSink {
         }
     }
 
-    private void delivered(Entry entry, long nowNanos) {
-        DeviceQueue queue = entry.queue();
-        queue.records.pollFirst();
+    private void delivered(PutEntry.Member member, long nowNanos) {
+        DeviceQueue queue = member.queue();
+        for (PendingRecord r : member.records()) {
+            PendingRecord head = queue.records.pollFirst();
+            assert head == r : "a queue's in-flight prefix changed while in flight";
+            queued--;
+            sent++;
+            latencyMicros.recordValue(Math.max(0, (nowNanos - r.submittedAtNanos()) / 1_000));
+        }
         queue.headAttempts = 0;
-        queued--;
-        sent++;
-        latencyMicros.recordValue(Math.max(0, (nowNanos - entry.pending().submittedAtNanos()) / 1_000));
         if (queue.records.isEmpty()) {
-            queue.state = QueueState.IDLE;
+            queue.state = DeviceQueue.State.IDLE;
         } else {
-            queue.state = QueueState.READY;
+            queue.state = DeviceQueue.State.READY;
             ready.addLast(queue);
         }
     }
 
-    private void retryLater(DeviceQueue queue, long nowNanos, String reason) {
-        retriedEntries++;
+    private void retryLater(PutEntry.Member member, long nowNanos, String reason) {
+        DeviceQueue queue = member.queue();
+        retriedEntries += member.records().size();
         queue.headAttempts++;
         if (queue.headAttempts >= config.maxAttemptsPerRecord()) {
             fail("a record of " + queue.partitionKey + " failed " + queue.headAttempts + " times, last: " + reason,
                     null);
             return;
         }
-        queue.state = QueueState.BACKOFF;
+        queue.state = DeviceQueue.State.BACKOFF;
         queue.retryAtNanos = nowNanos + retryPolicy.backoffNanos(queue.headAttempts);
         backingOff.add(queue);
     }

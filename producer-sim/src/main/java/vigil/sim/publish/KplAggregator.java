@@ -26,10 +26,11 @@ import java.util.Objects;
  *          3: required bytes   data
  *   MD5 of the AggregatedRecord bytes       16 bytes
  * </pre>
- * A record whose magic or checksum does not match is delivered by KCL as one plain record. KCL drops the user
- * records of an aggregate whose effective hash key (explicit hash key, else MD5 of the partition key) lies outside
- * the receiving shard's range, so all user records of one aggregate must map to the shard the Kinesis record goes
- * to: the caller aggregates per shard, or per partition key, as the KPL does.
+ * A record whose magic or checksum does not match is delivered by KCL as one plain record. When one user record's
+ * effective hash key (explicit hash key, else MD5 of the partition key) lies outside the receiving shard's range,
+ * KCL drops the whole aggregate, silently; so all user records of one aggregate must map to the shard the Kinesis
+ * record goes to: the caller aggregates per shard, or per partition key, as the KPL does
+ * ({@link ShardAggregatingBatchPlanner}).
  *
  * <p>The protobuf is written by hand (varints and length-delimited fields): four field types do not justify a
  * generated-code dependency.

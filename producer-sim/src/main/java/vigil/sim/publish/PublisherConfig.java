@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param maxAttemptsPerRecord sends of one record before the publisher gives up and fails
  * @param closeTimeout         how long {@code close} waits for queued records
  * @param jitterSeed           seed of the backoff jitter
+ * @param aggregate            pack user records into KPL-aggregated Kinesis records, per shard
+ * @param maxAggregateBytes    upper bound of the user records (with framing) in one aggregated record, 1,024 to
+ *                             1,000,000; used only when {@code aggregate}
  */
 public record PublisherConfig(
         String streamName,
@@ -27,7 +30,9 @@ public record PublisherConfig(
         Duration maxBackoff,
         int maxAttemptsPerRecord,
         Duration closeTimeout,
-        long jitterSeed) {
+        long jitterSeed,
+        boolean aggregate,
+        int maxAggregateBytes) {
 
     /** Kinesis: at most 500 records per PutRecords call. */
     public static final int KINESIS_MAX_BATCH_RECORDS = 500;
@@ -37,6 +42,11 @@ public record PublisherConfig(
     public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
     /** Kinesis: partition keys are 1 to 256 characters. */
     public static final int KINESIS_MAX_PARTITION_KEY_CHARS = 256;
+    /** The KPL's default AggregationMaxSize: 50 KiB of user records per aggregated record. */
+    public static final int DEFAULT_MAX_AGGREGATE_BYTES = 51_200;
+    /** Leaves room under the 1 MiB record limit for the aggregate's framing, checksum and partition key. */
+    public static final int MAX_AGGREGATE_BYTES = 1_000_000;
+    public static final int MIN_AGGREGATE_BYTES = 1_024;
 
     public PublisherConfig {
         Objects.requireNonNull(streamName, "streamName");
@@ -51,9 +61,13 @@ public record PublisherConfig(
         checkPositive("baseBackoff", baseBackoff);
         checkPositive("maxBackoff", maxBackoff);
         checkPositive("closeTimeout", closeTimeout);
+        checkRange("maxAggregateBytes", maxAggregateBytes, MIN_AGGREGATE_BYTES, MAX_AGGREGATE_BYTES);
     }
 
-    /** 8 calls in flight, full batches, 100,000 queued records, 50 ms to 2 s backoff, 30 attempts, 30 s close. */
+    /**
+     * 8 calls in flight, full batches, 100,000 queued records, 50 ms to 2 s backoff, 30 attempts, 30 s close, plain
+     * records (aggregation off; 50 KiB aggregates when turned on).
+     */
     public static PublisherConfig defaults(String streamName) {
         return new PublisherConfig(
                 streamName,
@@ -65,32 +79,45 @@ public record PublisherConfig(
                 Duration.ofSeconds(2),
                 30,
                 Duration.ofSeconds(30),
-                1L);
+                1L,
+                false,
+                DEFAULT_MAX_AGGREGATE_BYTES);
     }
 
     public PublisherConfig withMaxInFlightRequests(int n) {
         return new PublisherConfig(streamName, n, maxBatchRecords, maxBatchBytes, maxQueuedRecords, baseBackoff,
-                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed,
+                aggregate, maxAggregateBytes);
     }
 
     public PublisherConfig withMaxBatchRecords(int n) {
         return new PublisherConfig(streamName, maxInFlightRequests, n, maxBatchBytes, maxQueuedRecords, baseBackoff,
-                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed,
+                aggregate, maxAggregateBytes);
     }
 
     public PublisherConfig withMaxQueuedRecords(int n) {
         return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, n, baseBackoff,
-                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+                maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed,
+                aggregate, maxAggregateBytes);
     }
 
     public PublisherConfig withBackoff(Duration base, Duration max) {
         return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, maxQueuedRecords,
-                base, max, maxAttemptsPerRecord, closeTimeout, jitterSeed);
+                base, max, maxAttemptsPerRecord, closeTimeout, jitterSeed,
+                aggregate, maxAggregateBytes);
     }
 
     public PublisherConfig withMaxAttemptsPerRecord(int n) {
         return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, maxQueuedRecords,
-                baseBackoff, maxBackoff, n, closeTimeout, jitterSeed);
+                baseBackoff, maxBackoff, n, closeTimeout, jitterSeed,
+                aggregate, maxAggregateBytes);
+    }
+
+    /** KPL aggregation per shard, with at most {@code maxBytes} of user records per aggregated record. */
+    public PublisherConfig withAggregation(int maxBytes) {
+        return new PublisherConfig(streamName, maxInFlightRequests, maxBatchRecords, maxBatchBytes, maxQueuedRecords,
+                baseBackoff, maxBackoff, maxAttemptsPerRecord, closeTimeout, jitterSeed, true, maxBytes);
     }
 
     private static void checkRange(String name, int value, int min, int max) {

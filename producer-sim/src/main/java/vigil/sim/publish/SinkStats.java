@@ -5,6 +5,8 @@ package vigil.sim.publish;
  *
  * @param submitted      records accepted by {@code submit}
  * @param sent           records the destination acknowledged
+ * @param transportRecords units the destination stored them in: Kinesis records (one aggregate holds many records)
+ *                       or lines of a file; equals {@code sent} without aggregation
  * @param retriedEntries record sends that failed and were queued again (partial failures and failed calls)
  * @param failedCalls    whole calls that failed (throttling, 5xx, I/O), retried or not
  * @param queued         records submitted and not yet acknowledged, including those in flight
@@ -16,6 +18,7 @@ package vigil.sim.publish;
 public record SinkStats(
         long submitted,
         long sent,
+        long transportRecords,
         long retriedEntries,
         long failedCalls,
         long queued,

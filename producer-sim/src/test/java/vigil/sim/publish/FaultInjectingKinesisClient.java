@@ -6,6 +6,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -16,7 +18,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * A real {@link KinesisClient} with faults injected into PutRecords: a seeded share of entries is dropped from what
  * is forwarded and answered as throttled ({@code ProvisionedThroughputExceededException}), exactly as Kinesis
  * reports a partial failure; optionally every n-th call fails as a whole with a throttling exception. Everything
- * else goes to the wrapped client unchanged. Thread-safe: the publisher calls it from several threads.
+ * else (ListShards) goes to the wrapped client unchanged. Thread-safe: the publisher calls it from several threads.
  */
 final class FaultInjectingKinesisClient implements KinesisClient {
     private final KinesisClient real;
@@ -90,6 +92,12 @@ final class FaultInjectingKinesisClient implements KinesisClient {
         }
         injectedEntryFailures.addAndGet(failed);
         return PutRecordsResponse.builder().records(merged).failedRecordCount(failed).build();
+    }
+
+    /** Passed through: an aggregating publisher lists the shards. */
+    @Override
+    public ListShardsResponse listShards(ListShardsRequest request) {
+        return real.listShards(request);
     }
 
     @Override

@@ -8,10 +8,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
@@ -41,12 +48,14 @@ class KinesisPublisherTest {
         }
     }
 
-    @Test
-    void shouldDeliverEveryRecordExactlyOnceInPerDeviceOrder() throws Exception {
+    @ParameterizedTest(name = "aggregate={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldDeliverEveryRecordExactlyOnceInPerDeviceOrder(boolean aggregate) throws Exception {
         String stream = newStream();
         Map<String, List<Long>> sentSeqs;
         SinkStats stats;
-        try (KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), PublisherConfig.defaults(stream))) {
+        try (KinesisPublisher publisher =
+                new KinesisPublisher(aws.kinesisClient(), mode(PublisherConfig.defaults(stream), aggregate))) {
             sentSeqs = submitDeviceRecords(publisher, 35, 15, 40); // 50 devices x 40 = 2,000 records
             assertThat(publisher.flush(FLUSH)).isTrue();
             stats = publisher.stats();
@@ -57,31 +66,41 @@ class KinesisPublisherTest {
         assertEveryRecordOnceInDeviceOrder(stream, sentSeqs);
     }
 
-    @Test
-    void shouldLoseNothingAndKeepOrderWhenEntriesFailPartially() throws Exception {
+    @ParameterizedTest(name = "aggregate={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldLoseNothingAndKeepOrderWhenEntriesFailPartially(boolean aggregate) throws Exception {
         String stream = newStream();
         FaultInjectingKinesisClient flaky = new FaultInjectingKinesisClient(aws.kinesisClient(), 0.3, 0, 99L);
         Map<String, List<Long>> sentSeqs;
         SinkStats stats;
-        try (KinesisPublisher publisher = new KinesisPublisher(flaky, fastRetries(stream))) {
+        // small aggregates, so that there are many Kinesis records to fail
+        try (KinesisPublisher publisher = new KinesisPublisher(flaky, aggregate
+                ? fastRetries(stream).withAggregation(PublisherConfig.MIN_AGGREGATE_BYTES) : fastRetries(stream))) {
             sentSeqs = submitDeviceRecords(publisher, 35, 15, 40);
             assertThat(publisher.flush(FLUSH)).isTrue();
             stats = publisher.stats();
         }
-        // about 30 % of first attempts and of every retry fail: some 850 failed entries
-        assertThat(flaky.injectedEntryFailures()).isGreaterThan(300);
-        assertThat(stats.retriedEntries()).isEqualTo(flaky.injectedEntryFailures());
+        if (aggregate) {
+            // a failed aggregate sends all of its records again
+            assertThat(flaky.injectedEntryFailures()).isGreaterThan(30);
+            assertThat(stats.retriedEntries()).isGreaterThan(flaky.injectedEntryFailures());
+        } else {
+            // about 30 % of first attempts and of every retry fail: some 850 failed entries
+            assertThat(flaky.injectedEntryFailures()).isGreaterThan(300);
+            assertThat(stats.retriedEntries()).isEqualTo(flaky.injectedEntryFailures());
+        }
         assertThat(stats.sent()).isEqualTo(2_000);
         assertEveryRecordOnceInDeviceOrder(stream, sentSeqs);
     }
 
-    @Test
-    void shouldRetryThrottledCallsWithoutLossOrReordering() throws Exception {
+    @ParameterizedTest(name = "aggregate={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRetryThrottledCallsWithoutLossOrReordering(boolean aggregate) throws Exception {
         String stream = newStream();
         FaultInjectingKinesisClient flaky = new FaultInjectingKinesisClient(aws.kinesisClient(), 0.1, 4, 7L);
         Map<String, List<Long>> sentSeqs;
         SinkStats stats;
-        try (KinesisPublisher publisher = new KinesisPublisher(flaky, fastRetries(stream))) {
+        try (KinesisPublisher publisher = new KinesisPublisher(flaky, mode(fastRetries(stream), aggregate))) {
             sentSeqs = submitDeviceRecords(publisher, 10, 10, 50);
             assertThat(publisher.flush(FLUSH)).isTrue();
             stats = publisher.stats();
@@ -150,7 +169,118 @@ class KinesisPublisherTest {
         }
     }
 
+    @Test
+    void shouldPackEachShardsRecordsIntoAggregatesThatKclKeepsWhole() throws Exception {
+        String stream = newStream();
+        PublisherConfig config = PublisherConfig.defaults(stream).withAggregation(4_096).withMaxInFlightRequests(1);
+        Map<String, List<Long>> sentSeqs;
+        SinkStats stats;
+        try (KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), config)) {
+            sentSeqs = submitDeviceRecords(publisher, 35, 15, 40); // 2,000 records of 250-450 bytes
+            publisher.submit("PUMP-BIG", bigRecord(6_000)); // larger than an aggregate: goes plain
+            assertThat(publisher.flush(FLUSH)).isTrue();
+            stats = publisher.stats();
+            assertThat(publisher.misrouted()).isEqualTo(new KinesisPublisher.Misrouted(0, 0));
+        }
+        assertThat(stats.sent()).isEqualTo(2_001);
+        assertThat(stats.transportRecords()).as("aggregated").isLessThan(stats.sent() / 5);
+
+        ShardMap.Snapshot shards = ShardMap.load(aws.kinesisClient(), stream).current();
+        long kinesisRecords = 0;
+        long userRecords = 0;
+        AggregatorUtil aggregatorUtil = new AggregatorUtil();
+        for (ShardMap.OpenShard shard : shards.shards()) {
+            for (Record r : KinesisStreams.readShard(aws.kinesisClient(), stream, shard.shardId())) {
+                kinesisRecords++;
+                byte[] data = r.data().asByteArray();
+                List<KinesisClientRecord> users = aggregatorUtil.deaggregate(List.of(KinesisClientRecord.fromRecord(r)));
+                userRecords += users.size();
+                if (r.partitionKey().equals("PUMP-BIG")) {
+                    assertThat(data).as("too large to aggregate: plain").hasSize(6_000);
+                    continue;
+                }
+                // 4,096 bytes of user records with framing, plus the aggregate's magic and checksum
+                assertThat(data.length).isLessThanOrEqualTo(4_096 + ShardAggregatingBatchPlanner.AGGREGATE_OVERHEAD_BYTES);
+                for (KinesisClientRecord u : users) {
+                    assertThat(shards.shardOf(ShardMap.hashKeyOf(u.partitionKey())))
+                            .as("every user record of an aggregate hashes into the shard that holds it")
+                            .isEqualTo(shard.shardId());
+                }
+            }
+        }
+        assertThat(kinesisRecords).isEqualTo(stats.transportRecords());
+        assertThat(userRecords).isEqualTo(2_001);
+        assertEveryRecordOnceInDeviceOrder(stream, sentSeqs, Set.of("PUMP-BIG"));
+    }
+
+    @Test
+    void shouldResendTheRecordsOfAnAggregateThatAReshardSentIntoTheSiblingShard() throws Exception {
+        String stream = newStream();
+        PublisherConfig config = fastRetries(stream).withAggregation(PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES);
+        List<SimulatedDevice> fleet = DeviceFleet.create(140, 60, List.of("ICU-4A"), "SIM-EDGE-01", 5L, 0);
+        Map<String, List<Long>> sentSeqs = new HashMap<>();
+        KinesisPublisher.Misrouted misrouted;
+        SinkStats stats;
+        try (KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), config)) {
+            submitRounds(publisher, fleet, 0, 5, sentSeqs);
+            assertThat(publisher.flush(FLUSH)).isTrue();
+            // split every shard in the middle: the publisher's shard map is now stale
+            for (ShardMap.OpenShard parent : ShardMap.load(aws.kinesisClient(), stream).current().shards()) {
+                String middle = parent.startingHashKey().add(parent.endingHashKey()).shiftRight(1).toString();
+                aws.kinesisClient().splitShard(b -> b.streamName(stream)
+                        .shardToSplit(parent.shardId())
+                        .newStartingHashKey(middle));
+                KinesisStreams.awaitActive(aws.kinesisClient(), stream);
+            }
+            submitRounds(publisher, fleet, 5, 10, sentSeqs);
+            assertThat(publisher.flush(FLUSH)).isTrue();
+            misrouted = publisher.misrouted();
+            stats = publisher.stats();
+        }
+        assertThat(misrouted.aggregates()).as("aggregates put into a child shard").isPositive();
+        assertThat(misrouted.resentRecords()).as("records outside that child, sent again").isPositive();
+        assertThat(stats.sent()).isEqualTo(2_000);
+        // as KCL reads them: nothing dropped outside a shard's range, nothing twice, each device in order
+        Map<String, List<Long>> readSeqs = new HashMap<>();
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        for (KinesisStreams.ReadRecord r : KinesisStreams.readAll(aws.kinesisClient(), stream)) {
+            TelemetryRecord record =
+                    ((DecodeResult.Decoded) decoder.decode(r.data(), System.currentTimeMillis())).record();
+            readSeqs.computeIfAbsent(record.deviceId(), k -> new ArrayList<>()).add(record.seq());
+        }
+        assertThat(readSeqs).isEqualTo(sentSeqs);
+    }
+
+    @Test
+    void shouldRefuseToStartAggregatingForAStreamThatDoesNotExist() {
+        PublisherConfig config = fastRetries("no-such-stream-" + STREAMS.incrementAndGet()).withAggregation(51_200);
+        assertThatThrownBy(() -> new KinesisPublisher(aws.kinesisClient(), config).close())
+                .isInstanceOf(ResourceNotFoundException.class);
+    }
+
     // ---- helpers ----
+
+    private static PublisherConfig mode(PublisherConfig config, boolean aggregate) {
+        return aggregate ? config.withAggregation(PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES) : config;
+    }
+
+    private static byte[] bigRecord(int bytes) {
+        byte[] data = new byte[bytes];
+        java.util.Arrays.fill(data, (byte) 'x');
+        return data;
+    }
+
+    private static void submitRounds(RecordSink sink, List<SimulatedDevice> fleet, int fromRound, int toRound,
+            Map<String, List<Long>> seqs) throws InterruptedException {
+        TelemetryEncoder encoder = new TelemetryEncoder();
+        for (int round = fromRound; round < toRound; round++) {
+            for (SimulatedDevice device : fleet) {
+                TelemetryRecord record = device.next(T0_MILLIS + round * 1_000L);
+                sink.submit(device.deviceId(), encoder.encode(record));
+                seqs.computeIfAbsent(device.deviceId(), k -> new ArrayList<>()).add(record.seq());
+            }
+        }
+    }
 
     private static PublisherConfig fastRetries(String stream) {
         return PublisherConfig.defaults(stream)
@@ -168,24 +298,26 @@ class KinesisPublisherTest {
     private static Map<String, List<Long>> submitDeviceRecords(RecordSink sink, int pumps, int dialysis, int each)
             throws InterruptedException {
         List<SimulatedDevice> fleet = DeviceFleet.create(pumps, dialysis, List.of("ICU-4A"), "SIM-EDGE-01", 5L, 0);
-        TelemetryEncoder encoder = new TelemetryEncoder();
         Map<String, List<Long>> seqs = new HashMap<>();
-        for (int round = 0; round < each; round++) {
-            for (SimulatedDevice device : fleet) {
-                TelemetryRecord record = device.next(T0_MILLIS + round * 1_000L);
-                sink.submit(device.deviceId(), encoder.encode(record));
-                seqs.computeIfAbsent(device.deviceId(), k -> new ArrayList<>()).add(record.seq());
-            }
-        }
+        submitRounds(sink, fleet, 0, each, seqs);
         return seqs;
     }
 
     /** Nothing lost, nothing twice, each device's records in seq order on one shard, partition key = deviceId. */
     static void assertEveryRecordOnceInDeviceOrder(String stream, Map<String, List<Long>> expectedSeqs) {
+        assertEveryRecordOnceInDeviceOrder(stream, expectedSeqs, Set.of());
+    }
+
+    /** As above, skipping records whose partition key is in {@code ignoredKeys} (not telemetry). */
+    static void assertEveryRecordOnceInDeviceOrder(
+            String stream, Map<String, List<Long>> expectedSeqs, Set<String> ignoredKeys) {
         TelemetryDecoder decoder = new TelemetryDecoder();
         Map<String, List<Long>> readSeqs = new HashMap<>();
         Map<String, String> shardOfDevice = new HashMap<>();
         for (KinesisStreams.ReadRecord r : KinesisStreams.readAll(aws.kinesisClient(), stream)) {
+            if (ignoredKeys.contains(r.partitionKey())) {
+                continue;
+            }
             DecodeResult decoded = decoder.decode(r.data(), System.currentTimeMillis());
             assertThat(decoded).isInstanceOf(DecodeResult.Decoded.class);
             TelemetryRecord record = ((DecodeResult.Decoded) decoded).record();
