@@ -52,7 +52,7 @@ class EndToEndLocalStackIT {
                 EndToEndScenario.Stack stack = new EndToEndScenario.Stack(kinesisEndpoint, dynamoEndpoint,
                         config.streamName(), config.tablePrefix(), kinesis, dynamo, credentials);
                 EndToEndScenario.Figures figures =
-                        EndToEndScenario.run(stack, 60, 40, 10_000, 1_000, Duration.ofSeconds(300));
+                        EndToEndScenario.run(stack, 60, 40, 10_000, 1_000, Duration.ofSeconds(300), false);
                 EndToEndScenario.print("LocalStack", figures);
             }
         }
