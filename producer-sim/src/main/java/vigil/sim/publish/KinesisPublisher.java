@@ -127,7 +127,7 @@ public final class KinesisPublisher implements RecordSink {
         this.retryPolicy = new RetryPolicy(config);
         if (config.aggregate()) {
             this.shardMap = ShardMap.load(client, config.streamName());
-            this.planner = new ShardAggregatingBatchPlanner(shardMap, config);
+            this.planner = new ShardAggregatingBatchPlanner(shardMap::current, config);
         } else {
             this.shardMap = null;
             this.planner = BatchPlanner.plain(config);
@@ -311,17 +311,18 @@ public final class KinesisPublisher implements RecordSink {
     /** A fresh shard listing when an aggregate went to another shard than planned; null if none did or it failed. */
     private ShardMap.Snapshot refreshedShardsIfMisrouted(List<PutEntry> batch, PutRecordsResponse response) {
         List<PutRecordsResultEntry> results = response.records();
-        boolean misrouted = false;
+        long plannedVersion = Long.MAX_VALUE;
         for (int i = 0; i < Math.min(batch.size(), results.size()); i++) {
-            String expected = batch.get(i).expectedShardId();
-            misrouted |= expected != null && results.get(i).errorCode() == null
-                    && !expected.equals(results.get(i).shardId());
+            if (isMisrouted(batch.get(i), results.get(i))) {
+                plannedVersion = Math.min(plannedVersion, batch.get(i).shardMapVersion());
+            }
         }
-        if (!misrouted) {
+        if (plannedVersion == Long.MAX_VALUE) {
             return null;
         }
         try {
-            return shardMap.refresh(shardMap.current().version());
+            // lists again only if no other call did since this batch was planned
+            return shardMap.refresh(plannedVersion);
         } catch (RuntimeException e) { // the members are sent again instead: duplicates, never a loss
             LOG.warn("listing the shards after a reshard failed; sending the misrouted records again: {}",
                     e.toString());
@@ -354,7 +355,12 @@ public final class KinesisPublisher implements RecordSink {
                     continue;
                 }
                 kinesisRecordsSent++;
-                if (entry.expectedShardId() == null || entry.expectedShardId().equals(result.shardId())) {
+                if (entry.expectedShardId() != null && result.shardId() == null
+                        && loggedErrors.add("no shard id")) {
+                    LOG.warn("PutRecords answered without a shard id; aggregates cannot be checked against"
+                            + " resharding (logged once)");
+                }
+                if (!isMisrouted(entry, result)) {
                     for (PutEntry.Member m : entry.members()) {
                         delivered(m, nowNanos);
                     }
@@ -372,16 +378,28 @@ public final class KinesisPublisher implements RecordSink {
     }
 
     /**
+     * A stored aggregate in another shard than planned. A success without a shard id (Kinesis always names it; an
+     * emulator might not) cannot be checked and counts as routed as planned.
+     */
+    private static boolean isMisrouted(PutEntry entry, PutRecordsResultEntry result) {
+        return entry.expectedShardId() != null && result.errorCode() == null && result.shardId() != null
+                && !entry.expectedShardId().equals(result.shardId());
+    }
+
+    /**
      * KCL drops a whole aggregate (every user record in it) when one of its user records hashes outside the shard
      * that holds it ({@code AggregatorUtil.deaggregate} with the shard's range). So the aggregate counts as delivered
-     * only when every member lies inside the receiving shard; otherwise all of it is sent again.
+     * only when every member lies inside the receiving shard; otherwise all of it is sent again. Members with the
+     * aggregate's own partition key are inside by definition (Kinesis routed it by that key), so an aggregate of one
+     * device is kept even when the listing failed.
      */
     private void onMisrouted(PutEntry entry, String receivingShardId, ShardMap.Snapshot refreshed, long nowNanos) {
         shardMismatches++;
-        ShardMap.OpenShard receiving = refreshed == null ? null : refreshed.shard(receivingShardId).orElse(null);
-        boolean keptByKcl = receiving != null;
+        ShardMap.ShardRange receiving = refreshed == null ? null : refreshed.shard(receivingShardId).orElse(null);
+        boolean keptByKcl = true;
         for (PutEntry.Member m : entry.members()) {
-            keptByKcl &= receiving != null && receiving.contains(m.queue().hashKey());
+            keptByKcl &= m.queue().partitionKey.equals(entry.partitionKey())
+                    || (receiving != null && receiving.contains(m.queue().hashKey()));
         }
         for (PutEntry.Member m : entry.members()) {
             if (keptByKcl) {

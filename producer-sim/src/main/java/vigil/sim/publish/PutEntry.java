@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
  * @param members         per device, the prefix of its queue carried here, in queue order
  * @param expectedShardId the open shard every member hashes to in the shard map used to plan it; {@code null} when
  *                        the records are not aggregated (then the shard does not matter to KCL)
+ * @param shardMapVersion version of that shard map; -1 when not aggregated
  */
-record PutEntry(String partitionKey, List<Member> members, String expectedShardId) {
+record PutEntry(String partitionKey, List<Member> members, String expectedShardId, long shardMapVersion) {
 
     /** The first {@code records.size()} records of {@code queue}, captured under the publisher's lock. */
     record Member(DeviceQueue queue, List<PendingRecord> records) {}
@@ -28,7 +29,7 @@ record PutEntry(String partitionKey, List<Member> members, String expectedShardI
 
     /** A plain entry of one record. */
     static PutEntry plain(DeviceQueue queue, PendingRecord record) {
-        return new PutEntry(queue.partitionKey, List.of(new Member(queue, List.of(record))), null);
+        return new PutEntry(queue.partitionKey, List.of(new Member(queue, List.of(record))), null, -1);
     }
 
     boolean aggregated() {

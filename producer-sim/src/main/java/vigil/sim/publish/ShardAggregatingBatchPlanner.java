@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Packs queue heads into KPL-aggregated Kinesis records, one open aggregate per shard, so that every user record of
@@ -30,12 +31,12 @@ final class ShardAggregatingBatchPlanner implements BatchPlanner {
     static final int USER_RECORD_OVERHEAD_BYTES = 16;
     static final int AGGREGATE_OVERHEAD_BYTES = 20;
 
-    private final ShardMap shardMap;
+    private final Supplier<ShardMap.Snapshot> shardMap; // the current listing
     private final int maxEntries;
     private final long maxBatchBytes;
     private final long maxAggregateBytes;
 
-    ShardAggregatingBatchPlanner(ShardMap shardMap, PublisherConfig config) {
+    ShardAggregatingBatchPlanner(Supplier<ShardMap.Snapshot> shardMap, PublisherConfig config) {
         this.shardMap = shardMap;
         this.maxEntries = config.maxBatchRecords();
         this.maxBatchBytes = config.maxBatchBytes();
@@ -44,12 +45,14 @@ final class ShardAggregatingBatchPlanner implements BatchPlanner {
 
     private static final class Group {
         final String shardId;
+        final long shardMapVersion;
         final DeviceQueue first;
         final List<PutEntry.Member> members = new ArrayList<>();
         long userBytes; // upper bound of the user records' share of the aggregate
 
-        Group(String shardId, DeviceQueue first) {
+        Group(String shardId, long shardMapVersion, DeviceQueue first) {
             this.shardId = shardId;
+            this.shardMapVersion = shardMapVersion;
             this.first = first;
         }
 
@@ -58,13 +61,13 @@ final class ShardAggregatingBatchPlanner implements BatchPlanner {
             if (members.size() == 1 && only.records().size() == 1) {
                 return PutEntry.plain(only.queue(), only.records().get(0));
             }
-            return new PutEntry(first.partitionKey, members, shardId);
+            return new PutEntry(first.partitionKey, members, shardId, shardMapVersion);
         }
     }
 
     @Override
     public List<PutEntry> take(ArrayDeque<DeviceQueue> ready) {
-        ShardMap.Snapshot shards = shardMap.current();
+        ShardMap.Snapshot shards = shardMap.get();
         Map<String, Group> open = new LinkedHashMap<>();
         List<PutEntry> entries = new ArrayList<>();
         long batchBytes = 0;
@@ -87,7 +90,7 @@ final class ShardAggregatingBatchPlanner implements BatchPlanner {
                 break;
             }
             if (group == null) {
-                group = new Group(shardId, queue);
+                group = new Group(shardId, shards.version(), queue);
                 open.put(shardId, group);
             }
             batchBytes += groupCost;

@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -27,22 +29,26 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@link Snapshot}; {@link #refresh} is synchronized and replaces it with a newer version.
  */
 public final class ShardMap {
-    /** An open shard. Hash keys are inclusive. */
-    public record OpenShard(String shardId, BigInteger startingHashKey, BigInteger endingHashKey) {
+    /** A shard and its range. Hash keys are inclusive. */
+    public record ShardRange(String shardId, BigInteger startingHashKey, BigInteger endingHashKey) {
         boolean contains(BigInteger hashKey) {
             return startingHashKey.compareTo(hashKey) <= 0 && hashKey.compareTo(endingHashKey) <= 0;
         }
     }
 
-    /** One listing of the open shards, sorted by starting hash key; {@code version} grows with every refresh. */
-    public record Snapshot(long version, List<OpenShard> shards) {
+    /**
+     * One listing. {@code open}: the open shards sorted by starting hash key, for routing; {@code all}: every listed
+     * shard, closed ones included, to look up the range of a shard that a record went to. {@code version} grows with
+     * every refresh.
+     */
+    public record Snapshot(long version, List<ShardRange> open, Map<String, ShardRange> all) {
         /** The shard whose range holds {@code hashKey}. */
         public String shardOf(BigInteger hashKey) {
             int low = 0;
-            int high = shards.size() - 1;
+            int high = open.size() - 1;
             while (low <= high) {
                 int mid = (low + high) >>> 1;
-                OpenShard s = shards.get(mid);
+                ShardRange s = open.get(mid);
                 if (s.endingHashKey().compareTo(hashKey) < 0) {
                     low = mid + 1;
                 } else if (s.startingHashKey().compareTo(hashKey) > 0) {
@@ -55,9 +61,9 @@ public final class ShardMap {
             throw new IllegalStateException("no open shard holds hash key " + hashKey);
         }
 
-        /** The open shard with this id, if it is in this listing. */
-        public Optional<OpenShard> shard(String shardId) {
-            return shards.stream().filter(s -> s.shardId().equals(shardId)).findFirst();
+        /** The shard with this id, open or closed, if it is in this listing. */
+        public Optional<ShardRange> shard(String shardId) {
+            return Optional.ofNullable(all.get(shardId));
         }
     }
 
@@ -79,7 +85,7 @@ public final class ShardMap {
     public static ShardMap load(KinesisClient client, String streamName) {
         ShardMap map = new ShardMap(Objects.requireNonNull(client, "client"),
                 Objects.requireNonNull(streamName, "streamName"));
-        map.current = new Snapshot(0, map.listOpenShards());
+        map.current = map.list(0);
         return map;
     }
 
@@ -95,7 +101,7 @@ public final class ShardMap {
      */
     public synchronized Snapshot refresh(long seenVersion) {
         if (current.version() == seenVersion) {
-            current = new Snapshot(seenVersion + 1, listOpenShards());
+            current = list(seenVersion + 1);
         }
         return current;
     }
@@ -111,9 +117,9 @@ public final class ShardMap {
     }
 
     /** Open shards tile 0 .. 2^128-1 without gap or overlap; anything else is a listing we must not route by. */
-    private void checkCoversEveryHashKey(List<OpenShard> sorted) {
+    private void checkCoversEveryHashKey(List<ShardRange> sorted) {
         BigInteger next = BigInteger.ZERO;
-        for (OpenShard s : sorted) {
+        for (ShardRange s : sorted) {
             if (!s.startingHashKey().equals(next)) {
                 throw new IllegalStateException("the open shards of " + streamName + " do not tile the hash key"
                         + " space at " + next + " (a reshard in progress?)");
@@ -126,8 +132,9 @@ public final class ShardMap {
         }
     }
 
-    private List<OpenShard> listOpenShards() {
-        List<OpenShard> open = new ArrayList<>();
+    private Snapshot list(long version) {
+        List<ShardRange> open = new ArrayList<>();
+        Map<String, ShardRange> all = new HashMap<>();
         String next = null;
         do {
             ListShardsRequest request = next == null
@@ -135,9 +142,11 @@ public final class ShardMap {
                     : ListShardsRequest.builder().nextToken(next).build();
             ListShardsResponse page = client.listShards(request);
             for (Shard s : page.shards()) {
+                ShardRange range = new ShardRange(s.shardId(), new BigInteger(s.hashKeyRange().startingHashKey()),
+                        new BigInteger(s.hashKeyRange().endingHashKey()));
+                all.put(s.shardId(), range);
                 if (s.sequenceNumberRange().endingSequenceNumber() == null) { // closed parents have an end
-                    open.add(new OpenShard(s.shardId(), new BigInteger(s.hashKeyRange().startingHashKey()),
-                            new BigInteger(s.hashKeyRange().endingHashKey())));
+                    open.add(range);
                 }
             }
             next = page.nextToken();
@@ -145,8 +154,8 @@ public final class ShardMap {
         if (open.isEmpty()) {
             throw new IllegalStateException("stream " + streamName + " lists no open shard");
         }
-        open.sort(Comparator.comparing(OpenShard::startingHashKey));
+        open.sort(Comparator.comparing(ShardRange::startingHashKey));
         checkCoversEveryHashKey(open);
-        return List.copyOf(open);
+        return new Snapshot(version, List.copyOf(open), Map.copyOf(all));
     }
 }

@@ -3,9 +3,11 @@ package vigil.sim.publish;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -28,6 +30,8 @@ final class FaultInjectingKinesisClient implements KinesisClient {
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong injectedEntryFailures = new AtomicLong();
     private final AtomicLong injectedCallFailures = new AtomicLong();
+    private final AtomicInteger listShardsFailuresLeft = new AtomicInteger();
+    private final AtomicLong injectedListShardsFailures = new AtomicLong();
 
     FaultInjectingKinesisClient(KinesisClient real, double entryFailureShare, int failEveryNthCall, long seed) {
         this.real = real;
@@ -94,9 +98,25 @@ final class FaultInjectingKinesisClient implements KinesisClient {
         return PutRecordsResponse.builder().records(merged).failedRecordCount(failed).build();
     }
 
-    /** Passed through: an aggregating publisher lists the shards. */
+    /** The next {@code n} ListShards calls fail with {@code LimitExceededException}. */
+    void failNextListShards(int n) {
+        listShardsFailuresLeft.set(n);
+    }
+
+    long injectedListShardsFailures() {
+        return injectedListShardsFailures.get();
+    }
+
+    /** Passed through unless {@link #failNextListShards} asked for failures: an aggregating publisher lists shards. */
     @Override
     public ListShardsResponse listShards(ListShardsRequest request) {
+        if (listShardsFailuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            injectedListShardsFailures.incrementAndGet();
+            throw LimitExceededException.builder()
+                    .statusCode(400)
+                    .message("Rate exceeded for ListShards (injected)")
+                    .build();
+        }
         return real.listShards(request);
     }
 
