@@ -146,7 +146,7 @@ public final class SimMain {
                     client.close();
                 }
             }
-            err.println(summary(result, wallElapsed));
+            err.println(summary(result, wallElapsed, cli.aggregate()));
             if (plan.schedule() != null) {
                 FaultSchedule.Counters c = plan.schedule().counters();
                 err.printf(Locale.ROOT, "producer-sim: scenario %s: %d malformed, %d duplicated, %d pairs swapped,"
@@ -252,8 +252,11 @@ public final class SimMain {
                 s.failedCalls(), s.latencyP99Micros() / 1_000.0, p.behindSchedule().toMillis());
     }
 
-    /** @param wallElapsed wall time of the run (in a --fast run, {@link SimResult#elapsed()} is simulated time) */
-    static String summary(SimResult r, Duration wallElapsed) {
+    /**
+     * @param wallElapsed wall time of the run (in a --fast run, {@link SimResult#elapsed()} is simulated time)
+     * @param aggregated  records went out KPL-aggregated: say into how many Kinesis records
+     */
+    static String summary(SimResult r, Duration wallElapsed, boolean aggregated) {
         SinkStats s = r.sinkStats();
         double seconds = Math.max(1e-3, wallElapsed.toNanos() / 1e9);
         return String.format(Locale.ROOT,
@@ -261,7 +264,7 @@ public final class SimMain {
                         + " entries, %d failed calls, %d undelivered, latency p50 %.1f ms p99 %.1f ms max %.1f ms%s",
                 r.complete() ? "done" : "INCOMPLETE", r.recordsGenerated(), r.lastSeqByDevice().size(),
                 r.recordsSent(), seconds, r.recordsSent() / seconds,
-                s.transportRecords() == s.sent() ? "" : String.format(Locale.ROOT,
+                !aggregated ? "" : String.format(Locale.ROOT,
                         " in %d Kinesis records (%.1f per record)", s.transportRecords(),
                         s.sent() / (double) Math.max(1, s.transportRecords())),
                 s.retriedEntries(), s.failedCalls(),

@@ -89,6 +89,27 @@ class SimulationKinesisTest {
         assertThat(lastSeqOnStream(stream)).hasSize(10).allSatisfy((device, seq) -> assertThat(seq).isEqualTo(59));
     }
 
+    @Test
+    void shouldSendKplAggregatedRecordsFromTheCommandLineAndReportTheAggregation() throws Exception {
+        String stream = "simulation-cli-aggregated";
+        KinesisStreams.create(aws.kinesisClient(), stream, 2);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SimMain.run(new String[] {
+                    "--kinesis-endpoint", aws.kinesisEndpoint().toString(), "--region", LocalAws.REGION.id(),
+                    "--stream", stream, "--pumps", "30", "--dialysis", "20", "--rate", "5000", "--records", "2000",
+                    "--aggregate", "--aggregate-max-bytes", "4096"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                false);
+
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(stderr).isZero();
+        assertThat(stderr).contains("producer-sim: done. 2000 records generated for 50 devices")
+                .containsPattern("in \\d+ Kinesis records \\(\\d+\\.\\d per record\\)");
+        // read back through KCL's de-aggregation: every device's 40 records, in order
+        assertThat(lastSeqOnStream(stream)).hasSize(50).allSatisfy((device, seq) -> assertThat(seq).isEqualTo(39));
+    }
+
     private static Map<String, Long> lastSeqOnStream(String stream) {
         TelemetryDecoder decoder = new TelemetryDecoder();
         Map<String, Long> last = new HashMap<>();
