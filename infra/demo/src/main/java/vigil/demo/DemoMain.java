@@ -108,8 +108,10 @@ public final class DemoMain {
 
         Simulation simulation = null;
         if (o.simulate()) {
-            KinesisPublisher publisher =
-                    new KinesisPublisher(aws.kinesisClient(), PublisherConfig.defaults(aws.streamName()));
+            PublisherConfig publisherConfig = PublisherConfig.defaults(aws.streamName());
+            KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), o.aggregate()
+                    ? publisherConfig.withAggregation(PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES)
+                    : publisherConfig);
             running.add(publisher);
             SimConfig sim = SimConfig.defaults()
                     .withDevices(o.pumps(), o.dialysis())
@@ -140,6 +142,7 @@ public final class DemoMain {
         out.println("  DynamoDB         " + aws.dynamoDbEndpoint() + "  tables " + aws.tablePrefix() + "*");
         out.println("  Simulator        " + (o.simulate()
                 ? o.pumps() + " pumps, " + o.dialysis() + " dialysis machines, " + o.rate() + " records/s"
+                        + (o.aggregate() ? ", KPL-aggregated per shard" : "")
                 : "off (--no-sim): write telemetry-v1 records to the stream yourself"));
         out.println();
         out.println("Caregiver token (care units " + String.join(", ", SimConfig.DEFAULT_CARE_UNITS) + "):");

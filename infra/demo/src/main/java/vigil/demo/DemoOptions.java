@@ -15,6 +15,7 @@ import java.util.List;
  * @param kinesisPort   kinesalite port
  * @param dynamoDbPort  DynamoDB Local port
  * @param seed          simulator seed
+ * @param aggregate     the simulator packs records per shard into KPL-aggregated Kinesis records
  */
 record DemoOptions(
         int pumps,
@@ -25,7 +26,8 @@ record DemoOptions(
         int apiPort,
         int kinesisPort,
         int dynamoDbPort,
-        long seed) {
+        long seed,
+        boolean aggregate) {
 
     static final String USAGE = String.join("\n",
             "Usage: ./vigil demo [options]",
@@ -39,6 +41,8 @@ record DemoOptions(
             "  --dialysis N        simulated dialysis machines (default 4)",
             "  --rate R            total records per second over all devices (default 12: one per device per second)",
             "  --no-sim            start the stack only; another producer can write to the stream",
+            "  --aggregate         the simulator sends KPL-aggregated Kinesis records, one aggregate per shard",
+            "                      (KCL de-aggregates them; default: one Kinesis record per telemetry record)",
             "  --shards N          shards of the telemetry stream (default 4)",
             "  --api-port P        dashboard API port (default 8080; 0 picks a free one)",
             "  --kinesis-port P    kinesalite port (default 4567; 0 picks a free one)",
@@ -47,7 +51,7 @@ record DemoOptions(
             "  --help              this text");
 
     static DemoOptions defaults() {
-        return new DemoOptions(8, 4, 12, true, 4, 8080, 4567, 8000, 1);
+        return new DemoOptions(8, 4, 12, true, 4, 8080, 4567, 8000, 1, false);
     }
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with every problem found. */
@@ -62,12 +66,17 @@ record DemoOptions(
         int kinesisPort = o.kinesisPort;
         int dynamoDbPort = o.dynamoDbPort;
         long seed = o.seed;
+        boolean aggregate = o.aggregate;
         boolean rateGiven = false;
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--no-sim")) {
                 simulate = false;
+                continue;
+            }
+            if (arg.equals("--aggregate")) {
+                aggregate = true;
                 continue;
             }
             if (!arg.startsWith("--") || i + 1 >= args.length) {
@@ -102,13 +111,17 @@ record DemoOptions(
         if (simulate && pumps + dialysis == 0) {
             errors.add("--pumps and --dialysis are both 0: nothing to simulate (use --no-sim for the stack only)");
         }
+        if (!simulate && aggregate) {
+            errors.add("--aggregate is an option of the simulator, which --no-sim turns off");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
         if (!rateGiven) {
             rate = Math.max(1, pumps + dialysis); // one record per device per second
         }
-        return new DemoOptions(pumps, dialysis, rate, simulate, shards, apiPort, kinesisPort, dynamoDbPort, seed);
+        return new DemoOptions(pumps, dialysis, rate, simulate, shards, apiPort, kinesisPort, dynamoDbPort, seed,
+                aggregate);
     }
 
     private static int range(String name, int value, int min, int max) {
