@@ -224,14 +224,7 @@ class KinesisPublisherTest {
         try (KinesisPublisher publisher = new KinesisPublisher(aws.kinesisClient(), config)) {
             submitRounds(publisher, fleet, 0, 5, sentSeqs);
             assertThat(publisher.flush(FLUSH)).isTrue();
-            // split every shard in the middle: the publisher's shard map is now stale
-            for (ShardMap.ShardRange parent : ShardMap.load(aws.kinesisClient(), stream).current().open()) {
-                String middle = parent.startingHashKey().add(parent.endingHashKey()).shiftRight(1).toString();
-                aws.kinesisClient().splitShard(b -> b.streamName(stream)
-                        .shardToSplit(parent.shardId())
-                        .newStartingHashKey(middle));
-                KinesisStreams.awaitActive(aws.kinesisClient(), stream);
-            }
+            splitEveryShardInTheMiddle(stream); // the publisher's shard map is now stale
             submitRounds(publisher, fleet, 5, 10, sentSeqs);
             assertThat(publisher.flush(FLUSH)).isTrue();
             misrouted = publisher.misrouted();
@@ -282,13 +275,7 @@ class KinesisPublisherTest {
         try (KinesisPublisher publisher = new KinesisPublisher(flaky, config)) {
             submitRounds(publisher, fleet, 0, 5, sentSeqs);
             assertThat(publisher.flush(FLUSH)).isTrue();
-            for (ShardMap.ShardRange parent : ShardMap.load(aws.kinesisClient(), stream).current().open()) {
-                String middle = parent.startingHashKey().add(parent.endingHashKey()).shiftRight(1).toString();
-                aws.kinesisClient().splitShard(b -> b.streamName(stream)
-                        .shardToSplit(parent.shardId())
-                        .newStartingHashKey(middle));
-                KinesisStreams.awaitActive(aws.kinesisClient(), stream);
-            }
+            splitEveryShardInTheMiddle(stream);
             flaky.failNextListShards(3);
             submitRounds(publisher, fleet, 5, 10, sentSeqs);
             assertThat(publisher.flush(FLUSH)).isTrue();
@@ -310,6 +297,16 @@ class KinesisPublisherTest {
     }
 
     // ---- helpers ----
+
+    private static void splitEveryShardInTheMiddle(String stream) throws InterruptedException {
+        for (ShardMap.ShardRange parent : ShardMap.load(aws.kinesisClient(), stream).current().open()) {
+            String middle = parent.startingHashKey().add(parent.endingHashKey()).shiftRight(1).toString();
+            aws.kinesisClient().splitShard(b -> b.streamName(stream)
+                    .shardToSplit(parent.shardId())
+                    .newStartingHashKey(middle));
+            KinesisStreams.awaitActive(aws.kinesisClient(), stream);
+        }
+    }
 
     /** Seqs per device as a KCL consumer reads the stream (KinesisStreams.readAll), shards in listing order. */
     private static Map<String, List<Long>> readSeqs(String stream) {
