@@ -18,7 +18,7 @@ import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
-import vigil.consumer.state.dynamodb.DynamoSnapshotStore;
+import vigil.consumer.recovery.dynamodb.DynamoRecoveryStore;
 import vigil.consumer.state.dynamodb.HistoryRecordingEffectsWriter;
 import vigil.schema.Tables;
 
@@ -74,10 +74,11 @@ public final class VigilConsumer implements AutoCloseable {
         DynamoSettingsPoller poller = new DynamoSettingsPoller(clients.dynamo(), config.tablePrefix(), settings);
         poller.start(SETTINGS_POLL_INTERVAL);
         ShardServices services = new ShardServices(
-                new DynamoSnapshotStore(clients.dynamo(), config.tablePrefix()),
+                new DynamoRecoveryStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
                 settings,
                 config.stateFlushInterval().toMillis(),
+                options.journalInterval().toMillis(),
                 new DynamoAcknowledgementSource(clients.dynamo(), config.tablePrefix()));
         ConsumerRuntime runtime = ConsumerRuntime.start(config, clients.kinesis(), clients.dynamo(),
                 clients.cloudWatch(), writer, services, meters, clock, options.flushEveryRecord());

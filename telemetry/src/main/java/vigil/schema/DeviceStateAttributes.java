@@ -24,17 +24,6 @@ public final class DeviceStateAttributes {
     /** Ids of the device's open alerts (list of strings). */
     public static final String OPEN_ALERT_IDS = "openAlertIds";
     /** Consumer wall time of the write, epoch millis (for end-to-end latency). */
-    /**
-     * Binary, deflated: everything a new owner of the device's shard restores (windows, dedupe state, open alerts,
-     * counts); written by the consumer only, read by the consumer only (docs/storage.md, "Window snapshots").
-     */
-    public static final String SNAPSHOT = "snapshot";
-    /**
-     * The device's Kinesis hash key (MD5 of the partition key, the device id, as an unsigned 128-bit number) as a
-     * 39-digit zero-padded decimal string, so that string order is numeric order: a shard's devices are those whose
-     * hash key lies in the shard's hash key range.
-     */
-    public static final String HASH_KEY = "hashKey";
     public static final String UPDATED_MILLIS = "updatedMillis";
 
     private DeviceStateAttributes() {}

@@ -42,6 +42,18 @@ public final class Tables {
             List.of(),
             HistoryAttributes.EXPIRES_AT);
 
+    /**
+     * The consumer's recovery journal (docs/storage.md, "Recovery journal"): window samples, dedupe window, counts
+     * and open alerts per device in chunks, keyed so that a shard's devices are read by hash-key range. Items
+     * expire by TTL {@link RecoveryAttributes#RETENTION_DAYS} days after their last write.
+     */
+    public static final TableSpec DEVICE_RECOVERY = new TableSpec(
+            "device-recovery",
+            KeySpec.number(RecoveryAttributes.BUCKET),
+            KeySpec.string(RecoveryAttributes.SLOT_KEY),
+            List.of(),
+            RecoveryAttributes.EXPIRES_AT);
+
     /** Append-only audit log (api-v1.md, "Audit log"): partitioned by UTC day, sorted by time. */
     public static final TableSpec AUDIT =
             new TableSpec("audit", KeySpec.string("day"), KeySpec.string("entryKey"), List.of(), null);
@@ -50,6 +62,6 @@ public final class Tables {
 
     /** All tables, in creation order. */
     public static List<TableSpec> all() {
-        return List.of(DEVICE_STATE, QUARANTINE, ALERTS, SETTINGS, AUDIT, DEVICE_HISTORY);
+        return List.of(DEVICE_STATE, QUARANTINE, ALERTS, SETTINGS, AUDIT, DEVICE_HISTORY, DEVICE_RECOVERY);
     }
 }

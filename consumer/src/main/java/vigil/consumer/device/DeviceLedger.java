@@ -1,14 +1,14 @@
 package vigil.consumer.device;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.InflaterInputStream;
+import java.util.List;
+import vigil.consumer.recovery.RecoveryBuffer;
+import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.AlertEngine;
+import vigil.consumer.window.Varints;
 import vigil.telemetry.DecodeResult;
 import vigil.telemetry.TelemetryDecoder;
 import vigil.telemetry.TelemetryEncoder;
@@ -34,7 +34,6 @@ public final class DeviceLedger {
     private final DeviceRules rules; // the device's windows and alerts, same writer
     private DeviceType deviceType; // null until the first accepted record (rejections may come first)
     private final SeqWindow seqs = new SeqWindow();
-    private static final int SNAPSHOT_FORMAT = 1;
     private static final TelemetryEncoder ENCODER = new TelemetryEncoder(); // stateless
     private TelemetryRecord newest; // greatest ts among applied records; equal ts: the later arrival
     private long lastArrivalMillis; // Kinesis arrival of the newest accepted record by arrival order
@@ -43,6 +42,12 @@ public final class DeviceLedger {
     private long late;
     private long rejected;
     private boolean dirty; // changed since the last snapshot was taken for writing
+    // Recovery journal (docs/storage.md, "Recovery journal"); writer-private like the rest.
+    private long lastChunkSeq; // number of the last chunk taken (the next delta's link); 0: none yet
+    private long nextChunkSeq = 1;
+    private int chunksSinceBase = -1; // deltas since the last base; -1: the next chunk must be a base
+    private boolean journalDirty; // a change no chunk holds yet
+    private int journalEpoch; // bumped by every chunk taken (the shard's journal queue compares it)
 
     public DeviceLedger(String deviceId, DeviceRules rules) {
         this.deviceId = deviceId;
@@ -75,6 +80,7 @@ public final class DeviceLedger {
         } else if (deviceType != record.deviceType()) {
             throw new IllegalArgumentException("device type change must be rejected before offer");
         }
+        journalDirty = true;
         if (seqs.seen(record.seq())) {
             duplicates++;
             dirty = true;
@@ -98,6 +104,7 @@ public final class DeviceLedger {
     public void countRejected() {
         rejected++;
         dirty = true;
+        journalDirty = true;
     }
 
     public boolean isDirty() {
@@ -122,76 +129,132 @@ public final class DeviceLedger {
                 late,
                 rejected,
                 nowMillis,
-                figures,
-                encodeSnapshot());
+                figures);
+    }
+
+    /** True when a change (a record, a rejection, an alert step) is in no journal chunk yet. Writer only. */
+    public boolean isJournalDirty() {
+        return journalDirty || rules.hasUnjournaledSamples();
+    }
+
+    /** Marks a change no chunk holds yet that the ledger cannot see itself (an alert step, an acknowledgement). */
+    public void markJournalDirty() {
+        journalDirty = true;
+    }
+
+    /** Changes with every chunk taken: a queue entry made before it is stale. */
+    public int journalEpoch() {
+        return journalEpoch;
     }
 
     /**
-     * The device's full state for a new owner of its shard (docs/storage.md, "Window snapshots"): counts, dedupe
-     * window, newest record, windows, open alerts. Deflated; format version {@value #SNAPSHOT_FORMAT} first.
-     * Writer only.
+     * Encodes the next chunk of the device's recovery journal (docs/storage.md, "Recovery journal") into
+     * {@code buffer} in one pass and returns it: a base (every retained sample) when this ledger has none yet
+     * (a new device) and then every {@link #baseEvery} chunks, else a delta (the samples offered since the
+     * last chunk). Every chunk carries the whole bookkeeping: counts, dedupe window, newest record, arrival and
+     * rejection bookkeeping, open alerts with their history. Clears the journal-dirty state. Writer only.
      */
-    public byte[] encodeSnapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes))) {
-            out.writeByte(SNAPSHOT_FORMAT);
-            out.writeUTF(deviceId);
-            out.writeLong(lastArrivalMillis);
-            out.writeLong(accepted);
-            out.writeLong(duplicates);
-            out.writeLong(late);
-            out.writeLong(rejected);
-            seqs.writeTo(out);
+    public RecoveryChunk takeChunk(RecoveryBuffer buffer) {
+        boolean base = chunksSinceBase < 0 || chunksSinceBase + 1 >= baseEvery();
+        long chunkSeq = nextChunkSeq;
+        buffer.clear();
+        RecoveryChunk.writeHead(buffer, base, chunkSeq, base ? 0 : lastChunkSeq, deviceId);
+        try {
+            Varints.write(buffer, lastArrivalMillis);
+            Varints.write(buffer, accepted);
+            Varints.write(buffer, duplicates);
+            Varints.write(buffer, late);
+            Varints.write(buffer, rejected);
+            seqs.writeTo(buffer);
             byte[] record = newest == null ? new byte[0] : ENCODER.encode(newest);
-            out.writeInt(record.length);
-            out.write(record);
-            rules.writeState(out);
+            buffer.writeInt(record.length);
+            buffer.write(record);
+            rules.writeJournal(buffer, base);
         } catch (IOException e) {
-            throw new UncheckedIOException("in-memory stream", e); // a ByteArrayOutputStream does not fail
+            throw new UncheckedIOException("in-memory buffer", e); // RecoveryBuffer does not fail
         }
-        return bytes.toByteArray();
+        chunksSinceBase = base ? 0 : chunksSinceBase + 1;
+        lastChunkSeq = chunkSeq;
+        nextChunkSeq = chunkSeq + 1;
+        journalDirty = false;
+        journalEpoch++;
+        return new RecoveryChunk(deviceId, chunkSeq, base, buffer.toByteArray());
     }
 
     /**
-     * The ledger {@link #encodeSnapshot} wrote, its rules restored into {@code engine}.
-     *
-     * @throws IOException when the bytes are not a snapshot of this format
+     * Chunks per base: 12 to 19 by device (from the id's hash), so that a shard's devices do not all write their
+     * large base chunk in the same flush. A chain (base + deltas) is thus at most {@link RecoveryChunk#MAX_CHAIN}.
      */
-    public static DeviceLedger restore(byte[] snapshot, AlertEngine engine) throws IOException {
-        try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
-            int format = in.readByte();
-            if (format != SNAPSHOT_FORMAT) {
-                throw new IOException("unknown snapshot format " + format);
-            }
-            String deviceId = in.readUTF();
-            long lastArrival = in.readLong();
-            long accepted = in.readLong();
-            long duplicates = in.readLong();
-            long late = in.readLong();
-            long rejected = in.readLong();
-            SeqWindow seqs = new SeqWindow();
-            seqs.readFrom(in);
-            byte[] record = new byte[in.readInt()];
-            in.readFully(record);
-            TelemetryRecord newest = null;
-            if (record.length > 0) {
-                DecodeResult r = new TelemetryDecoder().decode(record, Long.MAX_VALUE / 2);
-                if (!(r instanceof DecodeResult.Decoded d)) {
-                    throw new IOException("snapshot of " + deviceId + " holds an undecodable record");
-                }
-                newest = d.record();
-            }
-            DeviceLedger ledger = new DeviceLedger(deviceId, engine.restore(deviceId, in, newest));
-            ledger.lastArrivalMillis = lastArrival;
-            ledger.accepted = accepted;
-            ledger.duplicates = duplicates;
-            ledger.late = late;
-            ledger.rejected = rejected;
-            ledger.seqs.copyFrom(seqs);
-            ledger.newest = newest;
-            ledger.deviceType = newest == null ? null : newest.deviceType();
-            return ledger;
+    private int baseEvery() {
+        return 12 + (deviceId.hashCode() & 7);
+    }
+
+    /**
+     * The ledger a device's journal chain describes (base first, as {@link vigil.consumer.recovery.JournalChain}
+     * selects it), its rules restored into {@code engine}. The next chunk continues the chain after a jump of the
+     * chunk number ({@link RecoveryChunk#OWNER_JUMP}) that keeps a previous owner's late writes out of it.
+     *
+     * @throws IOException when the chunks are not a readable chain of this format
+     */
+    public static DeviceLedger restore(List<byte[]> chain, AlertEngine engine) throws IOException {
+        if (chain.isEmpty()) {
+            throw new IOException("empty journal chain");
         }
+        String deviceId = null;
+        DeviceRules.JournalReader rules = null;
+        long lastArrival = 0;
+        long accepted = 0;
+        long duplicates = 0;
+        long late = 0;
+        long rejected = 0;
+        long newestSeq = 0;
+        SeqWindow seqs = new SeqWindow();
+        byte[] record = new byte[0];
+        for (byte[] chunk : chain) {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(chunk));
+            RecoveryChunk.Head head = RecoveryChunk.readHead(in);
+            if (deviceId == null) {
+                deviceId = head.deviceId();
+                rules = new DeviceRules.JournalReader(deviceId);
+            } else if (!deviceId.equals(head.deviceId())) {
+                throw new IOException("journal chain mixes devices");
+            }
+            newestSeq = head.chunkSeq();
+            lastArrival = Varints.read(in);
+            accepted = Varints.read(in);
+            duplicates = Varints.read(in);
+            late = Varints.read(in);
+            rejected = Varints.read(in);
+            seqs.readFrom(in);
+            int length = in.readInt();
+            if (length < 0 || length > TelemetryDecoder.MAX_RECORD_BYTES) {
+                throw new IOException("record length " + length + " out of range");
+            }
+            record = new byte[length];
+            in.readFully(record);
+            rules.chunk(in);
+        }
+        TelemetryRecord newest = null;
+        if (record.length > 0) {
+            DecodeResult r = new TelemetryDecoder().decode(record, Long.MAX_VALUE / 2);
+            if (!(r instanceof DecodeResult.Decoded d)) {
+                throw new IOException("journal of a device holds an undecodable record");
+            }
+            newest = d.record();
+        }
+        DeviceLedger ledger = new DeviceLedger(deviceId, engine.restore(rules, deviceId, newest));
+        ledger.lastArrivalMillis = lastArrival;
+        ledger.accepted = accepted;
+        ledger.duplicates = duplicates;
+        ledger.late = late;
+        ledger.rejected = rejected;
+        ledger.seqs.copyFrom(seqs);
+        ledger.newest = newest;
+        ledger.deviceType = newest == null ? null : newest.deviceType();
+        ledger.lastChunkSeq = newestSeq;
+        ledger.nextChunkSeq = newestSeq + RecoveryChunk.OWNER_JUMP;
+        ledger.chunksSinceBase = chain.size() - 1;
+        return ledger;
     }
 
     public String deviceId() {

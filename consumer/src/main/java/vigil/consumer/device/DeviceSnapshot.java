@@ -5,14 +5,14 @@ import vigil.telemetry.DeviceType;
 import vigil.telemetry.TelemetryRecord;
 
 /**
- * Immutable derived state of one device, as handed to the state writer.
+ * Immutable derived state of one device, as handed to the state writer: what the dashboard shows (the device-state
+ * item), nothing of the recovery journal.
  *
  * @param newest            the newest applied record (greatest ts)
  * @param lastSeq           the highest accepted sequence number
  * @param lastArrivalMillis Kinesis arrival of the latest accepted record, epoch millis
  * @param snapshotMillis    consumer wall clock when the snapshot was taken, epoch millis
  * @param figures           rule figures and open alert ids (alerts-v1.md, "Derived device state")
- * @param restoreState      {@link DeviceLedger#encodeSnapshot()}: what a new owner of the shard restores
  */
 public record DeviceSnapshot(
         String deviceId,
@@ -25,5 +25,4 @@ public record DeviceSnapshot(
         long late,
         long rejected,
         long snapshotMillis,
-        DeviceFigures figures,
-        byte[] restoreState) {}
+        DeviceFigures figures) {}

@@ -61,17 +61,26 @@ final class SeqWindow {
         return highest;
     }
 
+    /** Writes the window compactly: highest, a 16-bit mask of the non-zero bitmap words, those words. */
     void writeTo(DataOutput out) throws IOException {
         out.writeLong(highest);
-        for (long word : bits) {
-            out.writeLong(word);
+        int nonZero = 0;
+        for (int i = 0; i < WORDS; i++) {
+            nonZero |= bits[i] != 0 ? 1 << i : 0;
+        }
+        out.writeShort(nonZero);
+        for (int i = 0; i < WORDS; i++) {
+            if (bits[i] != 0) {
+                out.writeLong(bits[i]);
+            }
         }
     }
 
     void readFrom(DataInput in) throws IOException {
         highest = in.readLong();
+        int nonZero = in.readUnsignedShort();
         for (int i = 0; i < WORDS; i++) {
-            bits[i] = in.readLong();
+            bits[i] = (nonZero & (1 << i)) != 0 ? in.readLong() : 0;
         }
     }
 

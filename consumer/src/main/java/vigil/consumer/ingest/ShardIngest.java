@@ -3,6 +3,7 @@ package vigil.consumer.ingest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import vigil.consumer.device.DeviceLedger;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.recovery.RecoveryBuffer;
+import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertEngine;
 import vigil.consumer.rules.AlertTransition;
@@ -36,6 +39,12 @@ import vigil.telemetry.TelemetryRecord;
  * that fails by a bug is quarantined as {@code PROCESSING_ERROR} rather than lost or allowed to abort the batch
  * (KCL skips a whole batch when {@code processRecords} throws).
  *
+ * <p><b>Recovery journal.</b> A device changed by a record joins a queue, with the position of the record before
+ * it; its next journal chunk is taken {@code journalIntervalMillis} later (or at once with an alert step), so
+ * chunks cover about that long and a shard's devices spread their chunks over the interval. {@link
+ * #durablePosition()} is the newest position whose every effect is in a chunk taken: the checkpoint never passes
+ * what the journal plus redelivery can rebuild (docs/consumer.md, "Writes and checkpoints").
+ *
  * <p><b>Threading contract.</b> Single logical writer: the owning shard processor, whose calls KCL serialises
  * (successive calls may run on different threads, with happens-before between them). Not safe for concurrent use.
  */
@@ -53,6 +62,25 @@ public final class ShardIngest {
     private final Map<String, DeviceSettings> appliedSettings = new HashMap<>(); // by the side input
     private long settingsGeneration = -1; // SettingsCache generation last applied
     private final Map<Class<?>, Boolean> loggedErrors = new HashMap<>(); // log each distinct bug once
+    // Recovery journal: devices changed since their last chunk, oldest change first (entries go stale when a chunk
+    // is taken earlier, e.g. with an alert step; the device's epoch tells).
+    private final ArrayDeque<JournalEntry> journalQueue = new ArrayDeque<>();
+    private final RecoveryBuffer journalBuffer = new RecoveryBuffer(4_096);
+    private final long journalIntervalMillis;
+    private Position lastPosition; // the last record handed to accept(); null: none yet
+
+    /**
+     * A Kinesis position: the checkpoint takes both numbers (KPL aggregates share a sequence number).
+     *
+     * @param arrivalMillis Kinesis arrival of the record at this position (for the checkpoint lag)
+     */
+    public record Position(String sequenceNumber, long subSequenceNumber, long arrivalMillis) {}
+
+    /** A device changed while its journal was clean; {@code before}: the record before that change, or null. */
+    private record JournalEntry(DeviceLedger ledger, int epoch, long changedAtMillis, Position before) {}
+
+    /** The journal interval of the live consumer (docs/consumer.md): chunks every 20 s of a changing device. */
+    public static final long DEFAULT_JOURNAL_INTERVAL_MILLIS = 20_000;
 
     public ShardIngest(String shardId, Clock clock, ConsumerMeters meters) {
         this(shardId, clock, meters, SettingsSource.NONE);
@@ -60,10 +88,23 @@ public final class ShardIngest {
 
     /** With the devices' settings documents from {@code settings} (thresholds, calibration, care unit). */
     public ShardIngest(String shardId, Clock clock, ConsumerMeters meters, SettingsSource settings) {
+        this(shardId, clock, meters, settings, DEFAULT_JOURNAL_INTERVAL_MILLIS);
+    }
+
+    /**
+     * @param journalIntervalMillis a changed device's next journal chunk is taken this long after its first change
+     *     since the last one (0: every drain)
+     */
+    public ShardIngest(
+            String shardId, Clock clock, ConsumerMeters meters, SettingsSource settings, long journalIntervalMillis) {
+        if (journalIntervalMillis < 0) {
+            throw new IllegalArgumentException("journalIntervalMillis must not be negative: " + journalIntervalMillis);
+        }
         this.shardId = shardId;
         this.clock = clock;
         this.meters = meters;
         this.engine = new AlertEngine(settings);
+        this.journalIntervalMillis = journalIntervalMillis;
     }
 
     private DeviceLedger ledger(String deviceId) {
@@ -107,12 +148,14 @@ public final class ShardIngest {
      */
     public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
+        Position before = lastPosition;
+        lastPosition = new Position(sequenceNumber, subSequenceNumber, arrivalMillis);
         try {
             DecodeResult result = decode(data);
             if (result instanceof DecodeResult.Rejected rejected) {
-                reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected);
+                reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected, before);
             } else if (result instanceof DecodeResult.Decoded decoded) {
-                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
+                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis, before);
             }
         } catch (RuntimeException e) {
             meters.processingError();
@@ -139,13 +182,16 @@ public final class ShardIngest {
         return decoder.decode(scratch, 0, length, nowMillis);
     }
 
-    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
+    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis,
+            Position before) {
         DeviceLedger ledger = ledger(record.deviceId());
         if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
             reject(data, seqNo, subSeq, arrivalMillis,
-                    new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
+                    new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"),
+                    before);
             return;
         }
+        enqueueIfClean(ledger, before);
         switch (ledger.offer(record, arrivalMillis)) {
             case APPLIED -> {
                 meters.accepted();
@@ -160,16 +206,24 @@ public final class ShardIngest {
         }
     }
 
-    private void reject(
-            ByteBuffer data, String seqNo, long subSeq, long arrivalMillis, DecodeResult.Rejected rejected) {
+    private void reject(ByteBuffer data, String seqNo, long subSeq, long arrivalMillis,
+            DecodeResult.Rejected rejected, Position before) {
         meters.rejected(rejected.reason());
         if (rejected.deviceId() != null) {
             DeviceLedger ledger = ledger(rejected.deviceId());
+            enqueueIfClean(ledger, before);
             ledger.countRejected();
             engine.onRejected(ledger.rules(), arrivalMillis);
         }
         quarantined.add(new QuarantinedRecord(shardId, seqNo, subSeq, arrivalMillis, rejected.reason(), null,
                 rejected.deviceId(), rejected.field(), copy(data)));
+    }
+
+    /** A record is about to change {@code ledger}: it joins the journal queue unless a change already queued it. */
+    private void enqueueIfClean(DeviceLedger ledger, Position before) {
+        if (!ledger.isJournalDirty()) {
+            journalQueue.addLast(new JournalEntry(ledger, ledger.journalEpoch(), clock.millis(), before));
+        }
     }
 
     private static byte[] copy(ByteBuffer data) {
@@ -183,38 +237,99 @@ public final class ShardIngest {
         return drainEffects(true);
     }
 
-    /**
-     * The effects collected since the last call: quarantined records, alert transitions and device snapshots.
-     *
-     * @param allChangedDevices true: a snapshot of every changed device (a coalesced flush, after which everything
-     *     processed so far is in the effects); false: only of the devices with an alert transition (written at
-     *     once), the other changed devices stay dirty for the next flush
-     */
+    /** {@link #drainEffects(boolean, boolean)} taking the journal chunks that are due. */
     public PendingEffects drainEffects(boolean allChangedDevices) {
+        return drainEffects(allChangedDevices, false);
+    }
+
+    /**
+     * The effects collected since the last call: quarantined records, alert transitions, device states and recovery
+     * journal chunks.
+     *
+     * @param allChangedDevices true: the state of every changed device (a coalesced flush, after which every state
+     *     is in the effects); false: only of the devices with an alert transition (written at once), the other
+     *     changed devices stay dirty for the next flush
+     * @param journalAll true: a journal chunk of every device with a change no chunk holds (shutdown, shard end),
+     *     so that {@link #durablePosition()} is the last record; false: chunks of the devices whose first change
+     *     since their last chunk is {@code journalIntervalMillis} old, and of every device with an alert transition
+     */
+    public PendingEffects drainEffects(boolean allChangedDevices, boolean journalAll) {
         long nowMillis = clock.millis();
         List<AlertTransition> transitions = engine.drainTransitions();
         List<DeviceSnapshot> states = new ArrayList<>();
-        if (allChangedDevices) {
-            for (DeviceLedger ledger : ledgers.values()) {
-                addIfDirty(ledger, nowMillis, states);
-            }
-        } else {
-            Set<String> done = new HashSet<>();
-            for (AlertTransition t : transitions) {
-                DeviceLedger ledger = ledgers.get(t.deviceId());
-                if (ledger != null && done.add(t.deviceId())) {
+        List<RecoveryChunk> chunks = new ArrayList<>();
+        Set<String> stepped = new HashSet<>();
+        for (AlertTransition t : transitions) {
+            DeviceLedger ledger = ledgers.get(t.deviceId());
+            if (ledger != null && stepped.add(t.deviceId())) {
+                // The alert's stored state and the device's journal move together: a new owner never raises again
+                // what is stored, nor misses what is open.
+                ledger.markJournalDirty();
+                chunks.add(ledger.takeChunk(journalBuffer));
+                if (!allChangedDevices) {
                     addIfDirty(ledger, nowMillis, states);
                 }
             }
         }
+        if (allChangedDevices) {
+            for (DeviceLedger ledger : ledgers.values()) {
+                addIfDirty(ledger, nowMillis, states);
+            }
+        }
+        if (journalAll) {
+            for (DeviceLedger ledger : ledgers.values()) {
+                if (ledger.isJournalDirty()) {
+                    chunks.add(ledger.takeChunk(journalBuffer));
+                }
+            }
+            journalQueue.clear();
+        } else {
+            takeDueChunks(nowMillis, chunks);
+        }
         // Acknowledgements the writer finds in the store are applied to this engine, on the writer's calling thread,
         // and the alert's resulting state replaces the refused write (AlertAttributes, acknowledgement contract).
-        PendingEffects effects = new PendingEffects(states, quarantined, transitions, ack -> {
+        PendingEffects effects = new PendingEffects(states, quarantined, transitions, chunks, ack -> {
             acknowledge(ack);
-            return drainEffects(false);
+            return drainEffects(false, false);
         });
         quarantined.clear();
         return effects;
+    }
+
+    /** Alert transitions only, nothing to make durable (the offline replay): no states, no journal. */
+    public List<AlertTransition> drainTransitions() {
+        return engine.drainTransitions();
+    }
+
+    private void takeDueChunks(long nowMillis, List<RecoveryChunk> chunks) {
+        while (!journalQueue.isEmpty()) {
+            JournalEntry head = journalQueue.peekFirst();
+            if (isStale(head)) {
+                journalQueue.pollFirst();
+            } else if (nowMillis - head.changedAtMillis() >= journalIntervalMillis) {
+                journalQueue.pollFirst();
+                chunks.add(head.ledger().takeChunk(journalBuffer));
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static boolean isStale(JournalEntry e) {
+        return e.epoch() != e.ledger().journalEpoch() || !e.ledger().isJournalDirty();
+    }
+
+    /**
+     * The newest position up to which every record's effects are in a journal chunk taken by now (and so durable
+     * once the effects drained so far are): the record before the oldest change no chunk holds, or the last record
+     * when every change is in a chunk. Null when there is none (no record yet, or the oldest change came with the
+     * first record this processor saw: nothing before it to checkpoint).
+     */
+    public Position durablePosition() {
+        while (!journalQueue.isEmpty() && isStale(journalQueue.peekFirst())) {
+            journalQueue.pollFirst();
+        }
+        return journalQueue.isEmpty() ? lastPosition : journalQueue.peekFirst().before();
     }
 
     private static void addIfDirty(DeviceLedger ledger, long nowMillis, List<DeviceSnapshot> states) {
@@ -227,13 +342,13 @@ public final class ShardIngest {
     }
 
     /**
-     * Continues a device from its snapshot ({@link DeviceSnapshot#restoreState()}) written by a previous owner of
-     * the shard (or of a parent shard). Replaces what this shard knew of the device.
+     * Continues a device from its recovery journal chain (base first; {@link vigil.consumer.recovery.JournalChain})
+     * written by a previous owner of the shard (or of a parent shard). Replaces what this shard knew of the device.
      *
-     * @throws IOException when the bytes are not a readable snapshot
+     * @throws IOException when the chunks are not a readable chain
      */
-    public void restore(byte[] snapshot) throws IOException {
-        DeviceLedger ledger = DeviceLedger.restore(snapshot, engine);
+    public void restore(List<byte[]> chain) throws IOException {
+        DeviceLedger ledger = DeviceLedger.restore(chain, engine);
         ledgers.put(ledger.deviceId(), ledger);
     }
 
@@ -266,6 +381,8 @@ public final class ShardIngest {
     public void reset() {
         ledgers.clear();
         quarantined.clear();
+        journalQueue.clear();
+        lastPosition = null;
         engine.reset();
     }
 

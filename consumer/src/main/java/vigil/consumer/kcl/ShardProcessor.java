@@ -22,8 +22,9 @@ import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
 
 /**
- * The record processor of one shard: restores the shard's devices from their snapshots, hands each record to
- * {@link ShardIngest}, makes effects durable (coalesced), then checkpoints up to what is durable.
+ * The record processor of one shard: restores the shard's devices from their recovery journal, hands each record
+ * to {@link ShardIngest}, makes effects durable (coalesced), then checkpoints up to what is durable: every state
+ * and quarantined record, and every change in the journal ({@link ShardIngest#durablePosition()}).
  *
  * <p><b>Threading contract.</b> KCL creates one instance per shard lease and calls it serially, possibly from
  * different pool threads (happens-before between calls). The instance is therefore one logical writer; it asserts
@@ -60,9 +61,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
     // flushIntervalMillis, and the checkpoint moves only at such a full flush, to the last record processed before it.
     private long lastFullFlushMillis; // consumer clock, epoch millis
     private long lastAckPollMillis; // consumer clock, epoch millis
-    private String lastSequenceNumber; // last record processed; null: none since the last checkpoint
-    private long lastSubSequenceNumber;
-    private long lastArrivalMillis; // Kinesis arrival of that record, for the checkpoint lag
+    private ShardIngest.Position lastCheckpoint; // null: none taken by this processor
     private String shardId = "?";
     private State state = State.NEW;
     private boolean inCall; // non-reentrancy guard; KCL serialises calls
@@ -88,16 +87,16 @@ public final class ShardProcessor implements ShardRecordProcessor {
             shardMeters = meters.shard(shardId);
             shardMeters.leaseAcquired(clock.millis());
             leaseCounted = true;
-            ingest = new ShardIngest(shardId, clock, meters, services.settings());
-            int restored = services.restore(shardId, ingest);
+            ingest = new ShardIngest(shardId, clock, meters, services.settings(), services.journalIntervalMillis());
+            int restored = services.restore(shardId, ingest, meters);
             lastFullFlushMillis = clock.millis();
             state = State.RUNNING;
-            LOG.info("shard {}: processing from {}; {} device snapshots restored", shardId,
+            LOG.info("shard {}: processing from {}; {} devices restored from the recovery journal", shardId,
                     input.extendedSequenceNumber(), restored);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state = State.STOPPED; // without the snapshots the windows would restart empty: do not process
-            LOG.warn("shard {}: interrupted while restoring snapshots; not processing", shardId);
+            state = State.STOPPED; // without the journal the windows would restart empty: do not process
+            LOG.warn("shard {}: interrupted while reading the recovery journal; not processing", shardId);
         } catch (Throwable t) { // never let a callback throw into KCL
             state = State.STOPPED;
             LOG.error("shard {}: initialize failed", shardId, t);
@@ -120,10 +119,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
                         : r.approximateArrivalTimestamp().toEpochMilli();
                 shardMeters.received(arrivalMillis);
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
-                lastSequenceNumber = r.sequenceNumber();
-                lastSubSequenceNumber = r.subSequenceNumber();
-                lastArrivalMillis = arrivalMillis;
-                if (flushEveryRecord && !flush(true)) {
+                if (flushEveryRecord && !flush(true, true)) {
                     return;
                 }
             }
@@ -135,7 +131,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
             }
             ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
             boolean full = nowMillis - lastFullFlushMillis >= services.flushIntervalMillis();
-            boolean durable = flush(full);
+            boolean durable = flush(full, false);
             if (durable && full) {
                 lastFullFlushMillis = nowMillis;
                 checkpointDurable(input.checkpointer());
@@ -172,8 +168,8 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             // KCL requires a checkpoint at shard end, or the child shards are never processed. The children restore
-            // the snapshots written here.
-            if (flush(true)) {
+            // the journal written here: every change goes into a chunk now.
+            if (flush(true, true)) {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
@@ -191,7 +187,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             // Graceful handoff (KCL 3): make everything durable and checkpoint so the next owner starts exactly here.
-            boolean durable = flush(true);
+            boolean durable = flush(true, true); // every change into the journal: the next owner starts here
             if (durable) {
                 checkpointDurable(input.checkpointer());
             }
@@ -209,21 +205,23 @@ public final class ShardProcessor implements ShardRecordProcessor {
     /**
      * Makes pending effects durable; false when this processor must not checkpoint.
      *
-     * @param full every changed device (then everything processed so far is durable), else only quarantined records,
-     *     alert transitions and the states of the devices that had one (written at once, alerts-v1 latency)
+     * @param full every changed device (then every state processed so far is durable), else only quarantined
+     *     records, alert transitions and the states of the devices that had one (written at once, alerts-v1 latency)
+     * @param journalAll a journal chunk of every changed device (then {@link ShardIngest#durablePosition()} is the
+     *     last record), else the chunks that are due
      */
-    private boolean flush(boolean full) {
+    private boolean flush(boolean full, boolean journalAll) {
         if (ingest == null) {
             return false;
         }
         if (state != State.RUNNING) {
-            ingest.drainEffects(true); // never checkpointed: the next owner of the shard replays these records
+            ingest.drainEffects(true, false); // never checkpointed: the next owner replays these records
             if (shardMeters != null) {
                 shardMeters.abandoned();
             }
             return false;
         }
-        PendingEffects effects = ingest.drainEffects(full);
+        PendingEffects effects = ingest.drainEffects(full, journalAll);
         try {
             if (!effects.isEmpty()) {
                 writer.writeDurably(effects);
@@ -241,18 +239,18 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }
     }
 
-    /** Checkpoints at the last record processed, when one was processed since the last checkpoint. */
+    /**
+     * Checkpoints at the newest position whose effects are all durable (states and quarantine by the full flush just
+     * made, journal by {@link ShardIngest#durablePosition()}), when it moved since the last checkpoint.
+     */
     private void checkpointDurable(RecordProcessorCheckpointer checkpointer) {
-        if (lastSequenceNumber == null) {
+        ShardIngest.Position position = ingest.durablePosition();
+        if (position == null || position.equals(lastCheckpoint)) {
             return;
         }
-        String seq = lastSequenceNumber;
-        long sub = lastSubSequenceNumber;
-        if (checkpoint(checkpointer, seq, sub)) {
-            meters.checkpointLag(Math.max(0, clock.millis() - lastArrivalMillis));
-            if (seq.equals(lastSequenceNumber)) {
-                lastSequenceNumber = null;
-            }
+        if (checkpoint(checkpointer, position.sequenceNumber(), position.subSequenceNumber())) {
+            meters.checkpointLag(Math.max(0, clock.millis() - position.arrivalMillis()));
+            lastCheckpoint = position;
         }
     }
 

@@ -2,47 +2,56 @@ package vigil.consumer.kcl;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vigil.consumer.ingest.ShardIngest;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.recovery.JournalChain;
+import vigil.consumer.recovery.JournalUnavailableException;
+import vigil.consumer.recovery.RecoveryStore;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.rules.SettingsSource;
 import vigil.consumer.state.AcknowledgementSource;
-import vigil.consumer.state.SnapshotStore;
-import vigil.consumer.state.SnapshotsUnavailableException;
 
 /**
- * What every shard processor of a worker shares besides the writer: the snapshot store and hash ranges (window
- * continuity), the settings side input and the coalescing interval.
+ * What every shard processor of a worker shares besides the writer: the recovery journal and hash ranges (window
+ * continuity), the settings side input, the coalescing and journal intervals.
  *
  * <p><b>Threading contract.</b> Immutable; its collaborators are thread-safe.
  *
  * @param ranges              null: no restore (each shard starts empty)
  * @param flushIntervalMillis a changed device is written at most once per this interval (alert transitions at once)
+ * @param journalIntervalMillis a changed device's recovery journal chunk is taken this long after its first change
  */
 public record ShardServices(
-        SnapshotStore snapshots,
+        RecoveryStore journal,
         HashRangeLookup ranges,
         SettingsCache settingsCache,
         long flushIntervalMillis,
+        long journalIntervalMillis,
         AcknowledgementSource acknowledgements) {
     private static final Logger LOG = LoggerFactory.getLogger(ShardServices.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     /** No restore, no settings, a write per changed device per batch (unit tests). */
-    static final ShardServices NONE = new ShardServices(SnapshotStore.NONE, null, null, 0, AcknowledgementSource.NONE);
+    static final ShardServices NONE = new ShardServices(RecoveryStore.NONE, null, null, 0, 0, AcknowledgementSource.NONE);
     /** How often a processor asks for acknowledgements of its open, unacknowledged alerts. */
     static final long ACK_POLL_INTERVAL_MILLIS = 2_000;
 
     public ShardServices(
-            SnapshotStore snapshots, HashRangeLookup ranges, SettingsCache settingsCache, long flushIntervalMillis) {
-        this(snapshots, ranges, settingsCache, flushIntervalMillis, AcknowledgementSource.NONE);
+            RecoveryStore journal, HashRangeLookup ranges, SettingsCache settingsCache, long flushIntervalMillis) {
+        this(journal, ranges, settingsCache, flushIntervalMillis, ShardIngest.DEFAULT_JOURNAL_INTERVAL_MILLIS,
+                AcknowledgementSource.NONE);
     }
 
     public ShardServices {
         acknowledgements = acknowledgements == null ? AcknowledgementSource.NONE : acknowledgements;
+        if (journalIntervalMillis < 0 || flushIntervalMillis < 0) {
+            throw new IllegalArgumentException("intervals must not be negative");
+        }
     }
 
     /**
@@ -80,12 +89,12 @@ public record ShardServices(
     }
 
     /**
-     * Restores every device of the shard's hash range from its snapshot, retrying (backoff with jitter) until the
-     * snapshots could be read: processing without them would restart windows and re-raise alerts.
+     * Restores every device of the shard's hash range from its recovery journal, retrying (backoff with jitter)
+     * until the journal could be read: processing without it would restart windows and re-raise alerts.
      *
      * @return the number of devices restored
      */
-    int restore(String shardId, ShardIngest ingest) throws InterruptedException {
+    int restore(String shardId, ShardIngest ingest, ConsumerMeters meters) throws InterruptedException {
         if (ranges == null) {
             return 0;
         }
@@ -93,24 +102,26 @@ public record ShardServices(
             try {
                 Optional<HashRangeLookup.HashRange> range = ranges.rangeOf(shardId);
                 if (range.isEmpty()) {
-                    LOG.warn("shard {}: not listed by the stream; starting without snapshots", shardId);
+                    LOG.warn("shard {}: not listed by the stream; starting without a journal", shardId);
                     return 0;
                 }
-                List<byte[]> found = snapshots.snapshotsInRange(range.get().start(), range.get().end());
+                Map<String, List<byte[]>> found = journal.chunksInRange(range.get().start(), range.get().end());
                 int restored = 0;
-                for (byte[] snapshot : found) {
+                for (List<byte[]> stored : found.values()) {
                     try {
-                        ingest.restore(snapshot);
+                        ingest.restore(JournalChain.select(stored));
                         restored++;
                     } catch (IOException | RuntimeException e) {
-                        LOG.error("shard {}: an unreadable device snapshot was skipped ({})", shardId,
-                                e.getClass().getSimpleName());
+                        meters.journalUnreadable();
+                        // Never the device id or chunk content in a log line: a count and the kind of fault.
+                        LOG.error("shard {}: an unreadable device journal was skipped ({}); that device starts anew",
+                                shardId, e.getClass().getSimpleName());
                     }
                 }
                 return restored;
-            } catch (SnapshotsUnavailableException | RuntimeException e) {
+            } catch (JournalUnavailableException | RuntimeException e) {
                 long capMillis = Math.min(MAX_BACKOFF_MILLIS, 100L << Math.min(attempt, 10));
-                LOG.warn("shard {}: snapshots unavailable ({}); retrying", shardId, e.getClass().getSimpleName());
+                LOG.warn("shard {}: journal unavailable ({}); retrying", shardId, e.getClass().getSimpleName());
                 Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
             }
         }

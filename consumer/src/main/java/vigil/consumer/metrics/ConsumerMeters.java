@@ -37,6 +37,9 @@ public final class ConsumerMeters {
     private final Timer writeDuration;
     private final Counter writeFailures;
     private final Map<String, Counter> alertTransitions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> writeUnits = new ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.DistributionSummary> itemBytes = new ConcurrentHashMap<>();
+    private final Counter journalUnreadable;
     private final Map<String, ShardMeters> shards = new ConcurrentHashMap<>();
     private final AtomicInteger leasesHeld = new AtomicInteger();
     private final StateLatency stateLatency;
@@ -69,6 +72,10 @@ public final class ConsumerMeters {
                 .register(registry);
         checkpointLag = io.micrometer.core.instrument.Timer.builder("vigil.checkpoint.lag")
                 .description("Kinesis arrival of the checkpointed record to its checkpoint").register(registry);
+        journalUnreadable = Counter.builder("vigil.recovery.journal.unreadable")
+                .description("Devices whose recovery journal could not be read at a shard start (they start anew)")
+                .baseUnit("devices")
+                .register(registry);
         alertWrites = counter("vigil.dynamodb.writes.alerts", "Alert items written (one per alert changed in a batch)");
         writeDuration = Timer.builder("vigil.dynamodb.write.duration")
                 .description("Time to make one batch's effects durable (all its PutItems, retries included)")
@@ -157,6 +164,32 @@ public final class ConsumerMeters {
     /** DynamoDB write requests (PutItem, BatchWriteItem) sent, retries included: writes per accepted record. */
     public void writeRequests(int requests) {
         writeRequests.increment(requests);
+    }
+
+    /**
+     * One item written (or about to be, each attempt) to {@code table} (a table's base name: a fixed, small set):
+     * {@code vigil.dynamodb.write.units} counts the write units AWS bills for it (one per started KB of item, a
+     * conditional write that fails included) and {@code vigil.dynamodb.item.bytes} its size as AWS counts it.
+     */
+    public void itemWritten(String table, int bytes) {
+        writeUnits.computeIfAbsent(table, t -> Counter.builder("vigil.dynamodb.write.units")
+                        .description("DynamoDB write units billed by item size (1 per started KB), retries included")
+                        .baseUnit("units")
+                        .tag("table", t)
+                        .register(registry))
+                .increment(Math.max(1, (bytes + 1023) / 1024));
+        itemBytes.computeIfAbsent(table, t -> io.micrometer.core.instrument.DistributionSummary
+                        .builder("vigil.dynamodb.item.bytes")
+                        .description("Size of the DynamoDB items written, as AWS counts it (names and values)")
+                        .baseUnit("bytes")
+                        .tag("table", t)
+                        .register(registry))
+                .record(bytes);
+    }
+
+    /** A device whose recovery journal could not be read at a shard start: it starts anew (logged, counted). */
+    public void journalUnreadable() {
+        journalUnreadable.increment();
     }
 
     /** Counts one alert transition that became durable, by type, priority and change. */

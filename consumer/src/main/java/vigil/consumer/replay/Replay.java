@@ -28,8 +28,8 @@ import vigil.telemetry.RejectReason;
  */
 public final class Replay {
     /**
-     * Effects are drained (figures published, transitions emitted) every this many records, like a full KCL batch
-     * (10,000 is KCL's default maxRecords per poll).
+     * Transitions are emitted every this many records, like a full KCL batch (10,000 is KCL's default maxRecords per
+     * poll). A replay builds no durable effects: no device states, no recovery journal.
      */
     static final int BATCH_RECORDS = 10_000;
     private static final long TICK_EVERY_MILLIS = 1_000;
@@ -79,7 +79,7 @@ public final class Replay {
     }
 
     private void drain() {
-        for (AlertTransition t : ingest.drainEffects().alerts()) {
+        for (AlertTransition t : ingest.drainTransitions()) { // no states, no journal: nothing durable offline
             transitions++;
             if (t.change() == Change.RAISED) {
                 raisedByType.merge(t.type(), 1L, Long::sum);

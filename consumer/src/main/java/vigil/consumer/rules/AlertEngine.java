@@ -1,7 +1,5 @@
 package vigil.consumer.rules;
 
-import java.io.DataInput;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,11 +74,11 @@ public final class AlertEngine {
     }
 
     /**
-     * Restores a device from a snapshot ({@link DeviceRules#writeState}) with its settings from the source, replacing
-     * any state this engine had for it. Emits nothing: the snapshot's alerts are already stored.
+     * Restores a device from its recovery journal ({@link DeviceRules.JournalReader}) with its settings from the
+     * source, replacing any state this engine had for it. Emits nothing: the journal's alerts are already stored.
      */
-    public DeviceRules restore(String deviceId, DataInput in, TelemetryRecord newest) throws IOException {
-        DeviceRules d = DeviceRules.readState(deviceId, in, settingsSource.settingsFor(deviceId), newest);
+    public DeviceRules restore(DeviceRules.JournalReader journal, String deviceId, TelemetryRecord newest) {
+        DeviceRules d = journal.build(settingsSource.settingsFor(deviceId), newest);
         DeviceRules old = devices.put(deviceId, d);
         if (old != null) {
             deviceList.remove(old);

@@ -146,19 +146,14 @@ public final class DeviceRules {
     }
 
     /**
-     * Writes what a new owner of the shard needs to continue exactly where this one is (docs/storage.md, "Window
-     * snapshots"): window samples, open alerts with their history, arrival and rejection bookkeeping. The newest
-     * record and the settings are not written: the ledger keeps the first, the settings source the second.
-     * Writer only.
+     * Writes this device's part of a recovery journal chunk (docs/storage.md, "Recovery journal"): arrival and
+     * rejection bookkeeping and the open alerts with their history (the whole of it, every chunk), then the window's
+     * samples: all retained ones ({@code base}) or those offered since the last chunk. The newest record and the
+     * settings are not written: the ledger keeps the first, the settings source the second. Writer only.
      */
-    public void writeState(DataOutput out) throws IOException {
+    public void writeJournal(DataOutput out, boolean base) throws IOException {
         out.writeLong(lastArrivalMillis);
         out.writeByte(deviceType == null ? -1 : deviceType.ordinal());
-        if (pumpWindow != null) {
-            pumpWindow.writeSamples(out);
-        } else if (dialysisWindow != null) {
-            dialysisWindow.writeSamples(out);
-        }
         out.writeInt(rejectCount);
         for (int i = 0; rejectArrivalMillis != null && i < REJECT_RING; i++) {
             out.writeLong(rejectArrivalMillis[i]);
@@ -173,39 +168,92 @@ public final class DeviceRules {
                 open[i].writeTo(out);
             }
         }
+        if (pumpWindow != null) {
+            pumpWindow.writeJournal(out, base);
+        } else if (dialysisWindow != null) {
+            dialysisWindow.writeJournal(out, base);
+        }
     }
 
-    /** Restores what {@link #writeState} wrote; {@code newest} is the device's newest applied record or null. */
-    static DeviceRules readState(String deviceId, DataInput in, DeviceSettings settings, TelemetryRecord newest)
-            throws IOException {
-        DeviceRules d = new DeviceRules(deviceId, settings);
-        d.lastArrivalMillis = in.readLong();
-        int type = in.readByte();
-        d.newest = newest;
-        if (type >= 0) {
-            d.deviceType = DeviceType.values()[type];
-            if (d.deviceType == DeviceType.INFUSION_PUMP) {
-                d.pumpWindow = SingleWriterPumpWindow.readSamples(in);
-            } else {
-                d.dialysisWindow = SingleWriterDialysisWindow.readSamples(in);
+    /** True when the window holds samples no journal chunk has yet. Writer only. */
+    public boolean hasUnjournaledSamples() {
+        return pumpWindow != null ? pumpWindow.hasUnjournaled()
+                : dialysisWindow != null && dialysisWindow.hasUnjournaled();
+    }
+
+    /**
+     * Rebuilds a device's rule state from its journal chain (restore only): {@link #chunk} each chunk's part, base
+     * first; the newest chunk's bookkeeping and alerts win, the windows replay every chunk's samples.
+     */
+    public static final class JournalReader {
+        private final String deviceId;
+        private long lastArrivalMillis = Long.MIN_VALUE;
+        private DeviceType deviceType;
+        private int rejectCount;
+        private long[] rejectArrivalMillis;
+        private OpenAlert[] open;
+        private SingleWriterPumpWindow.Restorer pumpSamples;
+        private SingleWriterDialysisWindow.Restorer dialysisSamples;
+
+        public JournalReader(String deviceId) {
+            this.deviceId = deviceId;
+        }
+
+        /** Reads this device's part of the next chunk of the chain, oldest first. */
+        public void chunk(DataInput in) throws IOException {
+            lastArrivalMillis = in.readLong();
+            int type = in.readByte();
+            DeviceType[] types = DeviceType.values();
+            if (type < -1 || type >= types.length) {
+                throw new IOException("device type " + type + " out of range");
+            }
+            deviceType = type < 0 ? null : types[type];
+            rejectCount = in.readInt();
+            rejectArrivalMillis = null;
+            if (rejectCount > 0) {
+                rejectArrivalMillis = new long[REJECT_RING];
+                for (int i = 0; i < REJECT_RING; i++) {
+                    rejectArrivalMillis[i] = in.readLong();
+                }
+            }
+            open = null;
+            for (int n = in.readByte(); n > 0; n--) {
+                OpenAlert a = OpenAlert.readFrom(deviceId, in);
+                if (open == null) {
+                    open = new OpenAlert[AlertType.values().length];
+                }
+                open[a.type.ordinal()] = a;
+            }
+            if (deviceType == DeviceType.INFUSION_PUMP) {
+                if (pumpSamples == null) {
+                    pumpSamples = new SingleWriterPumpWindow.Restorer();
+                }
+                pumpSamples.apply(in);
+            } else if (deviceType != null) {
+                if (dialysisSamples == null) {
+                    dialysisSamples = new SingleWriterDialysisWindow.Restorer();
+                }
+                dialysisSamples.apply(in);
             }
         }
-        d.rejectCount = in.readInt();
-        if (d.rejectCount > 0) {
-            d.rejectArrivalMillis = new long[REJECT_RING];
-            for (int i = 0; i < REJECT_RING; i++) {
-                d.rejectArrivalMillis[i] = in.readLong();
+
+        DeviceRules build(DeviceSettings settings, TelemetryRecord newest) {
+            DeviceRules d = new DeviceRules(deviceId, settings);
+            d.lastArrivalMillis = lastArrivalMillis;
+            d.newest = newest;
+            d.deviceType = deviceType;
+            if (deviceType == DeviceType.INFUSION_PUMP) {
+                d.pumpWindow = pumpSamples == null ? new SingleWriterPumpWindow() : pumpSamples.build();
+            } else if (deviceType != null) {
+                d.dialysisWindow =
+                        dialysisSamples == null ? new SingleWriterDialysisWindow() : dialysisSamples.build();
             }
+            d.rejectCount = rejectCount;
+            d.rejectArrivalMillis = rejectArrivalMillis;
+            d.open = open;
+            d.dirty = false;
+            return d;
         }
-        for (int n = in.readByte(); n > 0; n--) {
-            OpenAlert a = OpenAlert.readFrom(deviceId, in);
-            if (d.open == null) {
-                d.open = new OpenAlert[AlertType.values().length];
-            }
-            d.open[a.type.ordinal()] = a;
-        }
-        d.dirty = false;
-        return d;
     }
 
     /** Bytes held by this device's window arrays (for the memory figure). */

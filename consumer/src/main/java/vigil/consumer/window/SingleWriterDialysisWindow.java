@@ -83,36 +83,70 @@ public final class SingleWriterDialysisWindow extends SingleWriterEventRing {
         }
     }
 
-    /** Writes the retained samples, oldest first, for a device snapshot (see {@link SingleWriterPumpWindow}). */
-    public void writeSamples(DataOutput out) throws IOException {
-        out.writeInt(size());
-        for (long s = headSeq; s < tailSeq; s++) {
+    /**
+     * Writes a recovery journal chunk (see {@link SingleWriterPumpWindow#writeJournal}): fromTs (long), count
+     * (varint), then per sample: ts (first absolute long, then varint deltas), state byte, conductivity and
+     * temperature divergence floats, acid remaining double. Clears the unjournaled mark. Writer only.
+     */
+    public void writeJournal(DataOutput out, boolean all) throws IOException {
+        long fromTsMillis = journalFrom(all);
+        long first = all ? headSeq : firstSeqFrom(fromTsMillis);
+        out.writeLong(fromTsMillis);
+        Varints.write(out, tailSeq - first);
+        long previousTs = 0;
+        for (long s = first; s < tailSeq; s++) {
             int i = slot(s);
-            out.writeLong(ts(s));
+            long tsMillis = ts(s);
+            if (s == first) {
+                out.writeLong(tsMillis);
+            } else {
+                Varints.write(out, tsMillis - previousTs);
+            }
+            previousTs = tsMillis;
             out.writeByte(state[i]);
             out.writeFloat(conductivityDivergenceMsCm[i]);
             out.writeFloat(temperatureDivergenceC[i]);
             out.writeDouble(acidRemainingMl[i]);
         }
+        markJournaled();
     }
 
     /**
-     * A window holding the samples {@link #writeSamples} wrote. The divergences are offered as a value with a zero
-     * reference, which gives the same stored divergence.
+     * Rebuilds a window from journal chunks (restore only), as {@link SingleWriterPumpWindow.Restorer}. The
+     * divergences are offered as a value with a zero reference, which gives the same stored divergence.
      */
-    public static SingleWriterDialysisWindow readSamples(DataInput in) throws IOException {
-        SingleWriterDialysisWindow w = new SingleWriterDialysisWindow();
-        DialysisState[] states = DialysisState.values();
-        for (int n = in.readInt(); n > 0; n--) {
-            long tsMillis = in.readLong();
-            DialysisState st = states[in.readByte()];
-            float conductivity = in.readFloat();
-            float temperature = in.readFloat();
-            double acid = in.readDouble();
-            w.offer(tsMillis, new DialysisMetrics(st, 0, 0, 0, 0, 0, conductivity, 0, temperature, 0, 0, 0, acid, 0,
-                    0, 0, null, null));
+    public static final class Restorer {
+        private record Sample(long tsMillis, DialysisMetrics metrics) {}
+
+        private final java.util.ArrayList<Sample> samples = new java.util.ArrayList<>();
+
+        public void apply(DataInput in) throws IOException {
+            long fromTsMillis = in.readLong();
+            int count = Math.toIntExact(Varints.read(in));
+            while (!samples.isEmpty() && samples.get(samples.size() - 1).tsMillis() >= fromTsMillis) {
+                samples.remove(samples.size() - 1);
+            }
+            DialysisState[] states = DialysisState.values();
+            long tsMillis = 0;
+            for (int k = 0; k < count; k++) {
+                tsMillis = k == 0 ? in.readLong() : tsMillis + Varints.read(in);
+                DialysisState st = states[in.readByte()];
+                float conductivity = in.readFloat();
+                float temperature = in.readFloat();
+                double acid = in.readDouble();
+                samples.add(new Sample(tsMillis, new DialysisMetrics(st, 0, 0, 0, 0, 0, conductivity, 0,
+                        temperature, 0, 0, 0, acid, 0, 0, 0, null, null)));
+            }
         }
-        return w;
+
+        public SingleWriterDialysisWindow build() {
+            SingleWriterDialysisWindow w = new SingleWriterDialysisWindow();
+            for (Sample s : samples) {
+                w.offer(s.tsMillis(), s.metrics());
+            }
+            w.markJournaled();
+            return w;
+        }
     }
 
     /** True when {@code seq} is a reset sample: acid rose by more than 500 mL since the sample before it. */

@@ -39,6 +39,9 @@ public abstract class SingleWriterEventRing {
     long tailSeq; // one past the newest sample
     long nowMillis = Long.MIN_VALUE; // newest ts (alerts-v1 "now"); MIN_VALUE: empty
     private long droppedEarly; // samples dropped before RETAIN_MILLIS because the ring was full
+    // Recovery journal (docs/storage.md, "Recovery journal"): the oldest ts offered since the last journal chunk was
+    // taken; Long.MAX_VALUE: nothing offered since. Samples with ts >= it are a tail of the ring (sorted by ts).
+    long journalFromTsMillis = Long.MAX_VALUE;
     private final Track[] tracks;
 
     SingleWriterEventRing(int trackCount) {
@@ -76,6 +79,7 @@ public abstract class SingleWriterEventRing {
      * returned seq and calls {@link #admitted}.
      */
     final long place(long tsMillis) {
+        journalFromTsMillis = Math.min(journalFromTsMillis, tsMillis);
         if (nowMillis == Long.MIN_VALUE) {
             baseMillis = tsMillis;
         } else if (tsMillis - baseMillis > REBASE_AFTER_MILLIS) {
@@ -106,6 +110,34 @@ public abstract class SingleWriterEventRing {
         tailSeq++;
         tsOffsetMillis[slot(seq)] = (int) (tsMillis - baseMillis);
         return seq;
+    }
+
+    /** True when samples were offered since the last {@link #markJournaled()}. */
+    public final boolean hasUnjournaled() {
+        return journalFromTsMillis != Long.MAX_VALUE;
+    }
+
+    /** The samples offered so far are in a durable journal chunk (the caller wrote one). */
+    public final void markJournaled() {
+        journalFromTsMillis = Long.MAX_VALUE;
+    }
+
+    /**
+     * The ts from which a journal chunk holds the samples: {@code Long.MIN_VALUE} for every retained sample (a base
+     * chunk), else the oldest ts offered since the last chunk. A restore drops the samples it holds with ts at or
+     * after it and appends the chunk's: a late insert rewrites the tail it landed in, never a sample twice.
+     */
+    final long journalFrom(boolean all) {
+        return all ? Long.MIN_VALUE : journalFromTsMillis;
+    }
+
+    /** First sample with ts at or after {@code fromTsMillis} (a tail of the ring), or tailSeq when none. */
+    final long firstSeqFrom(long fromTsMillis) {
+        long s = tailSeq;
+        while (s > headSeq && ts(s - 1) >= fromTsMillis) {
+            s--;
+        }
+        return s;
     }
 
     /** Tells every track about the sample just written at {@code seq}. */

@@ -107,41 +107,97 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
     }
 
     /**
-     * Writes the retained samples, oldest first, for a device snapshot (docs/storage.md, "Window snapshots").
-     * {@link #readSamples} offers them again, in the same order, to a new window: the windows are a function of the
-     * offered samples, so the restored window answers as this one does (running sums are recomputed, not copied).
+     * Writes a recovery journal chunk of this window (docs/storage.md, "Recovery journal"): every retained sample
+     * ({@code all}, a base chunk) or those offered since the last chunk, oldest first, in one pass. Layout: fromTs
+     * (long; {@code Long.MIN_VALUE} for a base), count (varint), the infusionIds the samples use (count byte, then
+     * code byte + UTF each), then per sample: ts delta from the previous sample (varint; the first from fromTs's
+     * first sample, absolute long), flags byte, rate float, infused double, pressure float, battery float: 22 bytes
+     * a sample at 1 record/s. Clears the unjournaled mark. Writer only; allocates nothing.
      */
-    public void writeSamples(DataOutput out) throws IOException {
-        out.writeInt(size());
-        for (long s = headSeq; s < tailSeq; s++) {
+    public void writeJournal(DataOutput out, boolean all) throws IOException {
+        long fromTsMillis = journalFrom(all);
+        long first = all ? headSeq : firstSeqFrom(fromTsMillis);
+        out.writeLong(fromTsMillis);
+        Varints.write(out, tailSeq - first);
+        int usedCodes = 0; // bit per code
+        for (long s = first; s < tailSeq; s++) {
+            usedCodes |= 1 << code(flags[slot(s)]);
+        }
+        usedCodes &= ~1; // code 0: no infusionId
+        out.writeByte(Integer.bitCount(usedCodes));
+        for (int c = 1; c < CODES; c++) {
+            if ((usedCodes & (1 << c)) != 0) {
+                out.writeByte(c);
+                out.writeUTF(infusionIds[c]);
+            }
+        }
+        long previousTs = 0;
+        for (long s = first; s < tailSeq; s++) {
             int i = slot(s);
-            int c = code(flags[i]);
-            out.writeLong(ts(s));
+            long tsMillis = ts(s);
+            if (s == first) {
+                out.writeLong(tsMillis);
+            } else {
+                Varints.write(out, tsMillis - previousTs); // sorted: never negative
+            }
+            previousTs = tsMillis;
             out.writeByte(flags[i]);
             out.writeFloat(rateMlPerHr[i]);
             out.writeDouble(infusedMl[i]);
             out.writeFloat(pressureMmHg[i]);
             out.writeFloat(batteryPct[i]);
-            out.writeUTF(c == 0 ? "" : infusionIds[c]);
         }
+        markJournaled();
     }
 
-    /** A window holding the samples {@link #writeSamples} wrote. Fields a window does not keep are zero. */
-    public static SingleWriterPumpWindow readSamples(DataInput in) throws IOException {
-        SingleWriterPumpWindow w = new SingleWriterPumpWindow();
-        PumpState[] states = PumpState.values();
-        for (int n = in.readInt(); n > 0; n--) {
-            long tsMillis = in.readLong();
-            int f = in.readByte();
-            float rate = in.readFloat();
-            double infused = in.readDouble();
-            float pressure = in.readFloat();
-            float battery = in.readFloat();
-            String id = in.readUTF();
-            w.offer(tsMillis, new PumpMetrics(states[f & STATE_BITS], rate, infused, 0, pressure, battery,
-                    (f & ON_MAINS_BIT) != 0, id.isEmpty() ? null : id, null, null));
+    /**
+     * Rebuilds a window from journal chunks (restore only): {@link #apply} each chunk oldest first, then
+     * {@link #build}. The window is a function of the offered samples in ts order, so the rebuilt window answers as
+     * the journaled one did (running sums are recomputed, so figures may differ in the last bits).
+     */
+    public static final class Restorer {
+        private record Sample(long tsMillis, PumpMetrics metrics) {}
+
+        private final java.util.ArrayList<Sample> samples = new java.util.ArrayList<>();
+
+        /** Reads one chunk written by {@link #writeJournal}: drops the samples at or after its fromTs, appends. */
+        public void apply(DataInput in) throws IOException {
+            long fromTsMillis = in.readLong();
+            int count = Math.toIntExact(Varints.read(in));
+            String[] ids = new String[CODES];
+            for (int n = in.readUnsignedByte(); n > 0; n--) {
+                int code = in.readUnsignedByte();
+                if (code <= 0 || code >= CODES) {
+                    throw new IOException("infusion code " + code + " out of range");
+                }
+                ids[code] = in.readUTF();
+            }
+            while (!samples.isEmpty() && samples.get(samples.size() - 1).tsMillis() >= fromTsMillis) {
+                samples.remove(samples.size() - 1);
+            }
+            PumpState[] states = PumpState.values();
+            long tsMillis = 0;
+            for (int k = 0; k < count; k++) {
+                tsMillis = k == 0 ? in.readLong() : tsMillis + Varints.read(in);
+                int f = in.readByte();
+                float rate = in.readFloat();
+                double infused = in.readDouble();
+                float pressure = in.readFloat();
+                float battery = in.readFloat();
+                samples.add(new Sample(tsMillis, new PumpMetrics(states[f & STATE_BITS], rate, infused, 0,
+                        pressure, battery, (f & ON_MAINS_BIT) != 0, ids[code(f)], null, null)));
+            }
         }
-        return w;
+
+        /** A window holding the samples of the chunks applied. Fields a window does not keep are zero. */
+        public SingleWriterPumpWindow build() {
+            SingleWriterPumpWindow w = new SingleWriterPumpWindow();
+            for (Sample s : samples) {
+                w.offer(s.tsMillis(), s.metrics());
+            }
+            w.markJournaled(); // what was restored is in the journal already
+            return w;
+        }
     }
 
     private static int code(int flagBits) {

@@ -23,7 +23,7 @@ class ConsumerMetersTest {
     private static DeviceSnapshot snapshot(String deviceId, long tsMillis) {
         PumpRecord r = new PumpRecord(Envelope.of(deviceId, DeviceType.INFUSION_PUMP, 1, tsMillis),
                 new PumpMetrics(PumpState.RUNNING, 125, 10, 500, 85, 97, true, "inf-1", null, null));
-        return new DeviceSnapshot(deviceId, DeviceType.INFUSION_PUMP, r, 1, tsMillis, 1, 0, 0, 0, tsMillis, null, null);
+        return new DeviceSnapshot(deviceId, DeviceType.INFUSION_PUMP, r, 1, tsMillis, 1, 0, 0, 0, tsMillis, null);
     }
 
     @Test

@@ -8,8 +8,6 @@ import static vigil.schema.DeviceStateAttributes.COUNT_LATE;
 import static vigil.schema.DeviceStateAttributes.COUNT_REJECTED;
 import static vigil.schema.DeviceStateAttributes.DEVICE_ID;
 import static vigil.schema.DeviceStateAttributes.DEVICE_TYPE;
-import static vigil.schema.DeviceStateAttributes.HASH_KEY;
-import static vigil.schema.DeviceStateAttributes.SNAPSHOT;
 import static vigil.schema.DeviceStateAttributes.LAST_ARRIVAL_MILLIS;
 import static vigil.schema.DeviceStateAttributes.LAST_SEQ;
 import static vigil.schema.DeviceStateAttributes.LAST_TS_MILLIS;
@@ -24,9 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import vigil.consumer.state.HashKeys;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.rules.DeviceFigures;
 import vigil.telemetry.DialysisMetrics;
@@ -74,8 +70,6 @@ final class DeviceStateItems {
             ids.add(AttributeValue.fromS(id));
         }
         item.put(OPEN_ALERT_IDS, AttributeValue.fromL(ids));
-        item.put(HASH_KEY, AttributeValue.fromS(HashKeys.of(s.deviceId())));
-        item.put(SNAPSHOT, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(s.restoreState())));
         return item;
     }
 

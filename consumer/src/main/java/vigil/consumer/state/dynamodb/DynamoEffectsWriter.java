@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.recovery.RecoveryChunk;
+import vigil.consumer.recovery.dynamodb.RecoveryItems;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertTransition;
 import vigil.consumer.state.AcknowledgementSink;
@@ -28,6 +30,7 @@ import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
 import vigil.consumer.state.QuarantinedRecord;
 import vigil.schema.DeviceStateAttributes;
+import vigil.schema.RecoveryAttributes;
 import vigil.schema.Tables;
 
 /**
@@ -48,7 +51,11 @@ import vigil.schema.Tables;
  *       {@link PendingEffects#acknowledgements()}, which applies it to the engine, and the alert's resulting state
  *       is written instead, before this call returns and therefore before any checkpoint. If the engine cannot
  *       apply it (the alert is already cleared there), the acknowledgement is merged into the refused item.
+ *   <li>Recovery journal: a PutItem per chunk into its device's slot, conditional on the stored chunk not being
+ *       newer ({@code chunkSeq}), so a previous owner's late write never replaces a new owner's chunk.
  * </ul>
+ *
+ * Every item written is metered by size ({@link ConsumerMeters#itemWritten}: billed write units per table).
  *
  * Failed writes (throttling, timeouts, service errors) are retried with exponential backoff and full jitter, for as
  * long as it takes: a write that keeps failing stops checkpointing, never drops data. Only an interrupt ends the
@@ -68,11 +75,14 @@ public final class DynamoEffectsWriter implements EffectsWriter {
     private static final String ALERT_CONDITION = "(attribute_not_exists(alertId) OR " + AlertItems.HISTORY_COUNT
             + " <= :n) AND (attribute_not_exists(ackAt) OR ackAt = :ackExact OR begins_with(ackAt, :ackMillis))";
     private static final String NO_ACK = "none"; // matches no ISO-8601 time
+    private static final String CHUNK_CONDITION = "attribute_not_exists(" + RecoveryAttributes.CHUNK_SEQ + ") OR "
+            + RecoveryAttributes.CHUNK_SEQ + " < :seq";
 
     private final DynamoDbAsyncClient dynamo;
     private final String deviceStateTable;
     private final String quarantineTable;
     private final String alertsTable;
+    private final String recoveryTable;
     private final Duration quarantineTtl;
     private final ConsumerMeters meters;
 
@@ -82,6 +92,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
         this.deviceStateTable = Tables.DEVICE_STATE.nameWith(tablePrefix);
         this.quarantineTable = Tables.QUARANTINE.nameWith(tablePrefix);
         this.alertsTable = Tables.ALERTS.nameWith(tablePrefix);
+        this.recoveryTable = Tables.DEVICE_RECOVERY.nameWith(tablePrefix);
         this.quarantineTtl = quarantineTtl;
         this.meters = meters;
     }
@@ -131,7 +142,8 @@ public final class DynamoEffectsWriter implements EffectsWriter {
         List<Supplier<CompletableFuture<?>>> writes = new ArrayList<>();
         for (QuarantinedRecord q : effects.quarantined()) {
             Map<String, AttributeValue> item = QuarantineItems.toItem(q, quarantineTtl);
-            writes.add(() -> dynamo.putItem(PutItemRequest.builder().tableName(quarantineTable).item(item).build()));
+            PutItemRequest request = PutItemRequest.builder().tableName(quarantineTable).item(item).build();
+            writes.add(metered(Tables.QUARANTINE.baseName(), item, () -> dynamo.putItem(request)));
         }
         Map<String, AlertTransition> latest = new LinkedHashMap<>(); // the last state of each alert in the batch
         for (AlertTransition a : effects.alerts()) {
@@ -150,7 +162,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                             ":ackMillis", AttributeValue.fromS(ackMillis)))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build();
-            writes.add(() -> dynamo.putItem(request).exceptionally(e -> {
+            writes.add(metered(Tables.ALERTS.baseName(), request.item(), () -> dynamo.putItem(request).exceptionally(e -> {
                 if (unwrap(e) instanceof ConditionalCheckFailedException ccf) {
                     Acknowledgement stored = AlertItems.acknowledgement(ccf.item());
                     if (stored != null && !carries(a, stored)) {
@@ -159,7 +171,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                     return null; // otherwise the stored item is as new or newer: nothing to do
                 }
                 throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-            }));
+            })));
         }
         for (DeviceSnapshot s : effects.deviceStates()) {
             PutItemRequest request = PutItemRequest.builder()
@@ -168,12 +180,34 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                     .conditionExpression(STATE_CONDITION)
                     .expressionAttributeValues(Map.of(":seq", DeviceStateItems.number(s.lastSeq())))
                     .build();
-            writes.add(() -> conditional(dynamo.putItem(request)));
+            writes.add(metered(Tables.DEVICE_STATE.baseName(), request.item(),
+                    () -> conditional(dynamo.putItem(request))));
+        }
+        long nowMillis = System.currentTimeMillis(); // TTL only
+        for (RecoveryChunk c : effects.recoveryChunks()) {
+            PutItemRequest request = PutItemRequest.builder()
+                    .tableName(recoveryTable)
+                    .item(RecoveryItems.toItem(c, nowMillis))
+                    .conditionExpression(CHUNK_CONDITION)
+                    .expressionAttributeValues(Map.of(":seq", DeviceStateItems.number(c.chunkSeq())))
+                    .build();
+            writes.add(metered(Tables.DEVICE_RECOVERY.baseName(), request.item(),
+                    () -> conditional(dynamo.putItem(request))));
         }
         writeAll(writes);
         meters.quarantineWritten(effects.quarantined().size());
         meters.stateWritten(effects.deviceStates().size());
         return refusals;
+    }
+
+    /** Meters every attempt of a write by its item's size (AWS bills each attempt that reaches the table). */
+    private Supplier<CompletableFuture<?>> metered(
+            String table, Map<String, AttributeValue> item, Supplier<CompletableFuture<?>> write) {
+        int bytes = ItemSize.of(item);
+        return () -> {
+            meters.itemWritten(table, bytes);
+            return write.get();
+        };
     }
 
     private static CompletableFuture<?> conditional(CompletableFuture<?> put) {
