@@ -68,7 +68,8 @@ public final class VigilConsumer implements AutoCloseable {
                         new DynamoEffectsWriter(clients.dynamo(), config.tablePrefix(), config.quarantineTtl(),
                                 meters),
                         clients.dynamo(),
-                        config.tablePrefix()),
+                        config.tablePrefix(),
+                        meters),
                 meters);
         SettingsCache settings = new SettingsCache();
         DynamoSettingsPoller poller = new DynamoSettingsPoller(clients.dynamo(), config.tablePrefix(), settings);

@@ -1,10 +1,10 @@
 package vigil.consumer.device;
 
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import vigil.consumer.recovery.ChunkEncoder;
 import vigil.consumer.recovery.RecoveryBuffer;
 import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.AlertEngine;
@@ -148,17 +148,16 @@ public final class DeviceLedger {
     }
 
     /**
-     * Encodes the next chunk of the device's recovery journal (docs/storage.md, "Recovery journal") into
-     * {@code buffer} in one pass and returns it: a base (every retained sample) when this ledger has none yet
+     * Encodes the next chunk of the device's recovery journal (docs/storage.md, "Recovery journal") with
+     * {@code encoder} (one pass into its reused buffer, compressed once) and returns it: a base (every retained sample) when this ledger has none yet
      * (a new device) and then every {@link #baseEvery} chunks, else a delta (the samples offered since the
      * last chunk). Every chunk carries the whole bookkeeping: counts, dedupe window, newest record, arrival and
      * rejection bookkeeping, open alerts with their history. Clears the journal-dirty state. Writer only.
      */
-    public RecoveryChunk takeChunk(RecoveryBuffer buffer) {
+    public RecoveryChunk takeChunk(ChunkEncoder encoder) {
         boolean base = chunksSinceBase < 0 || chunksSinceBase + 1 >= baseEvery();
         long chunkSeq = nextChunkSeq;
-        buffer.clear();
-        RecoveryChunk.writeHead(buffer, base, chunkSeq, base ? 0 : lastChunkSeq, deviceId);
+        RecoveryBuffer buffer = encoder.body();
         try {
             Varints.write(buffer, lastArrivalMillis);
             Varints.write(buffer, accepted);
@@ -173,12 +172,13 @@ public final class DeviceLedger {
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory buffer", e); // RecoveryBuffer does not fail
         }
+        long prevSeq = base ? 0 : lastChunkSeq;
         chunksSinceBase = base ? 0 : chunksSinceBase + 1;
         lastChunkSeq = chunkSeq;
         nextChunkSeq = chunkSeq + 1;
         journalDirty = false;
         journalEpoch++;
-        return new RecoveryChunk(deviceId, chunkSeq, base, buffer.toByteArray());
+        return encoder.finish(deviceId, chunkSeq, prevSeq, base);
     }
 
     /**
@@ -211,8 +211,8 @@ public final class DeviceLedger {
         SeqWindow seqs = new SeqWindow();
         byte[] record = new byte[0];
         for (byte[] chunk : chain) {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(chunk));
-            RecoveryChunk.Head head = RecoveryChunk.readHead(in);
+            RecoveryChunk.Head head = RecoveryChunk.headOf(chunk);
+            DataInputStream in = ChunkEncoder.bodyOf(chunk);
             if (deviceId == null) {
                 deviceId = head.deviceId();
                 rules = new DeviceRules.JournalReader(deviceId);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import vigil.consumer.device.DeviceLedger;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
-import vigil.consumer.recovery.RecoveryBuffer;
+import vigil.consumer.recovery.ChunkEncoder;
 import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertEngine;
@@ -65,7 +65,7 @@ public final class ShardIngest {
     // Recovery journal: devices changed since their last chunk, oldest change first (entries go stale when a chunk
     // is taken earlier, e.g. with an alert step; the device's epoch tells).
     private final ArrayDeque<JournalEntry> journalQueue = new ArrayDeque<>();
-    private final RecoveryBuffer journalBuffer = new RecoveryBuffer(4_096);
+    private final ChunkEncoder journalEncoder = new ChunkEncoder();
     private final long journalIntervalMillis;
     private Position lastPosition; // the last record handed to accept(); null: none yet
 
@@ -265,7 +265,7 @@ public final class ShardIngest {
                 // The alert's stored state and the device's journal move together: a new owner never raises again
                 // what is stored, nor misses what is open.
                 ledger.markJournalDirty();
-                chunks.add(ledger.takeChunk(journalBuffer));
+                chunks.add(ledger.takeChunk(journalEncoder));
                 if (!allChangedDevices) {
                     addIfDirty(ledger, nowMillis, states);
                 }
@@ -279,7 +279,7 @@ public final class ShardIngest {
         if (journalAll) {
             for (DeviceLedger ledger : ledgers.values()) {
                 if (ledger.isJournalDirty()) {
-                    chunks.add(ledger.takeChunk(journalBuffer));
+                    chunks.add(ledger.takeChunk(journalEncoder));
                 }
             }
             journalQueue.clear();
@@ -308,7 +308,7 @@ public final class ShardIngest {
                 journalQueue.pollFirst();
             } else if (nowMillis - head.changedAtMillis() >= journalIntervalMillis) {
                 journalQueue.pollFirst();
-                chunks.add(head.ledger().takeChunk(journalBuffer));
+                chunks.add(head.ledger().takeChunk(journalEncoder));
             } else {
                 return;
             }

@@ -37,6 +37,11 @@ public final class RecoveryBuffer implements DataOutput {
         return length;
     }
 
+    /** The backing array: content in {@code [0, length())}; valid until the next write. */
+    byte[] array() {
+        return bytes;
+    }
+
     /** A copy of the content. */
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);

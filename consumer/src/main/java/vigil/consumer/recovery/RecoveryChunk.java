@@ -9,7 +9,8 @@ import java.io.IOException;
  * One chunk of a device's recovery journal, as written to the store (docs/storage.md, "Recovery journal").
  *
  * <p>Layout: a fixed head ({@link #FORMAT} byte, kind byte: 0 base, 1 delta; chunkSeq long; prevSeq long, 0 for a
- * base; device id UTF), then the ledger's part (counts, dedupe window, newest record) and the rules' part (arrival
+ * base; device id UTF), the body's length (int) and the body, compressed as a whole ({@link ChunkEncoder}): the
+ * ledger's part (counts, dedupe window, newest record) and the rules' part (arrival
  * and rejection bookkeeping, open alerts, window samples). A base holds every retained sample; a delta the samples
  * offered since the chunk before it ({@code prevSeq}). A device's chain is a base followed by deltas each naming
  * the one before; its newest chunk carries the device's whole bookkeeping.
@@ -51,8 +52,8 @@ public record RecoveryChunk(String deviceId, long chunkSeq, boolean base, byte[]
         return new Head(kind == 0, seq, prev, in.readUTF());
     }
 
-    /** Writes a head (the ledger then writes its part). */
-    public static void writeHead(RecoveryBuffer out, boolean base, long chunkSeq, long prevSeq, String deviceId) {
+    /** Writes a head. */
+    static void writeHead(RecoveryBuffer out, boolean base, long chunkSeq, long prevSeq, String deviceId) {
         out.writeByte(FORMAT);
         out.writeByte(base ? 0 : 1);
         out.writeLong(chunkSeq);

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import vigil.consumer.device.DeviceSnapshot;
+import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.rules.DeviceFigures;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
@@ -43,11 +44,19 @@ public final class HistoryRecordingEffectsWriter implements EffectsWriter {
     private final String table;
     private final Map<String, Long> lastMinuteByDevice = new ConcurrentHashMap<>();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final ConsumerMeters meters; // null: not metered
 
     public HistoryRecordingEffectsWriter(EffectsWriter delegate, DynamoDbAsyncClient dynamo, String tablePrefix) {
+        this(delegate, dynamo, tablePrefix, null);
+    }
+
+    /** With every history item metered by size ({@link ConsumerMeters#itemWritten}). */
+    public HistoryRecordingEffectsWriter(
+            EffectsWriter delegate, DynamoDbAsyncClient dynamo, String tablePrefix, ConsumerMeters meters) {
         this.delegate = delegate;
         this.dynamo = dynamo;
         this.table = Tables.DEVICE_HISTORY.nameWith(tablePrefix);
+        this.meters = meters;
     }
 
     @Override
@@ -63,7 +72,11 @@ public final class HistoryRecordingEffectsWriter implements EffectsWriter {
             }
             lastMinuteByDevice.put(s.deviceId(), minute);
             devices.add(s.deviceId());
-            puts.add(dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(s, minute)).build()));
+            Map<String, AttributeValue> item = toItem(s, minute);
+            if (meters != null) {
+                meters.itemWritten(Tables.DEVICE_HISTORY.baseName(), ItemSize.of(item));
+            }
+            puts.add(dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build()));
         }
         for (int i = 0; i < puts.size(); i++) {
             try {
