@@ -26,7 +26,10 @@ final class TableAccess {
 
     private TableAccess() {}
 
-    /** The consumer (KCL worker): reads the stream, writes device state, quarantine and alerts, keeps its leases. */
+    /**
+     * The consumer (KCL worker): reads the stream, writes device state, quarantine, alerts and its recovery journal,
+     * keeps its leases.
+     */
     static List<PolicyStatement> consumer(Stream stream, DataStores stores, IKey dataKey, DeploymentSettings settings) {
         List<PolicyStatement> statements = new ArrayList<>();
         statements.add(allow("ReadTelemetryStream",
@@ -39,6 +42,9 @@ final class TableAccess {
         statements.add(onTableAndIndexes(stores, Tables.ALERTS.baseName(), "WriteAlerts",
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"));
         statements.add(onTable(stores, Tables.SETTINGS.baseName(), "ReadSettings", "dynamodb:GetItem"));
+        // The recovery journal: chunks written per device, a shard's devices read back by Query (docs/storage.md).
+        statements.add(onTable(stores, Tables.DEVICE_RECOVERY.baseName(), "KeepRecoveryJournal",
+                "dynamodb:PutItem", "dynamodb:Query"));
 
         Table lease = stores.leaseTable;
         List<String> leaseResources = new ArrayList<>(List.of(lease.getTableArn(),
