@@ -66,6 +66,6 @@ class DeviceStateItemSizeTest {
                 "b", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[4])),
                 "m", AttributeValue.fromM(Map.of("x", AttributeValue.fromBool(true))));
         assertThat(ItemSize.of(item)).isEqualTo(5 + 5 + 5 + 7);
-        assertThat(ItemSize.number("100.2500")).isEqualTo(3); // 1002: 2 + 1
+        assertThat(ItemSize.number("100.2500")).isEqualTo(4); // 10025: 5 significant digits, 3 bytes + 1
     }
 }
