@@ -21,6 +21,7 @@ public final class ShardMeters {
     private volatile long millisBehindLatest = -1;
     private volatile long lastCheckpointMillis = -1;
     private volatile long leaseSinceMillis = -1;
+    private volatile long lastDurableMillis = -1; // consumer clock of the last full flush; -1: none
     private long[] arrivals = new long[1024]; // writer-private: arrival millis of records not yet durable
     private int pendingArrivals;
 
@@ -81,6 +82,7 @@ public final class ShardMeters {
      * and one device→state sample per written device state.
      */
     public void durable(Iterable<DeviceSnapshot> writtenStates, long durableMillis) {
+        lastDurableMillis = durableMillis;
         for (int i = 0; i < pendingArrivals; i++) {
             latency.record(StateLatency.Kind.ARRIVAL, durableMillis - arrivals[i]);
         }
@@ -88,6 +90,15 @@ public final class ShardMeters {
         for (DeviceSnapshot s : writtenStates) {
             latency.record(StateLatency.Kind.DEVICE, durableMillis - s.newest().tsMillis());
         }
+    }
+
+    /**
+     * Consumer clock (epoch millis) of the last full flush of this shard in this worker, -1 before the first: when
+     * this worker last made every record it received of the shard durable (a takeover is over once the new owner's
+     * is after the kill). Any thread (volatile read).
+     */
+    public long lastDurableMillis() {
+        return lastDurableMillis;
     }
 
     /** Records received since the last {@link #durable} will not become durable here (not checkpointed). */
