@@ -67,7 +67,14 @@ public final class ShardIngest {
     private final ArrayDeque<JournalEntry> journalQueue = new ArrayDeque<>();
     private final ChunkEncoder journalEncoder = new ChunkEncoder();
     private final long journalIntervalMillis;
-    private Position lastPosition; // the last record handed to accept(); null: none yet
+    // Positions as fields, no allocation per record: the record being handled (or last handled) and the one before
+    // it; a sequence number of null: none yet. A Position is made only when a device joins the queue.
+    private String lastSequenceNumber;
+    private long lastSubSequenceNumber;
+    private long lastArrivalMillis;
+    private String beforeSequenceNumber;
+    private long beforeSubSequenceNumber;
+    private long beforeArrivalMillis;
 
     /**
      * A Kinesis position: the checkpoint takes both numbers (KPL aggregates share a sequence number).
@@ -148,14 +155,18 @@ public final class ShardIngest {
      */
     public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
-        Position before = lastPosition;
-        lastPosition = new Position(sequenceNumber, subSequenceNumber, arrivalMillis);
+        beforeSequenceNumber = lastSequenceNumber;
+        beforeSubSequenceNumber = lastSubSequenceNumber;
+        beforeArrivalMillis = lastArrivalMillis;
+        lastSequenceNumber = sequenceNumber;
+        lastSubSequenceNumber = subSequenceNumber;
+        lastArrivalMillis = arrivalMillis;
         try {
             DecodeResult result = decode(data);
             if (result instanceof DecodeResult.Rejected rejected) {
-                reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected, before);
+                reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected);
             } else if (result instanceof DecodeResult.Decoded decoded) {
-                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis, before);
+                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
             }
         } catch (RuntimeException e) {
             meters.processingError();
@@ -182,16 +193,14 @@ public final class ShardIngest {
         return decoder.decode(scratch, 0, length, nowMillis);
     }
 
-    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis,
-            Position before) {
+    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
         DeviceLedger ledger = ledger(record.deviceId());
         if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
             reject(data, seqNo, subSeq, arrivalMillis,
-                    new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"),
-                    before);
+                    new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
             return;
         }
-        enqueueIfClean(ledger, before);
+        enqueueIfClean(ledger);
         switch (ledger.offer(record, arrivalMillis)) {
             case APPLIED -> {
                 meters.accepted();
@@ -206,12 +215,12 @@ public final class ShardIngest {
         }
     }
 
-    private void reject(ByteBuffer data, String seqNo, long subSeq, long arrivalMillis,
-            DecodeResult.Rejected rejected, Position before) {
+    private void reject(
+            ByteBuffer data, String seqNo, long subSeq, long arrivalMillis, DecodeResult.Rejected rejected) {
         meters.rejected(rejected.reason());
         if (rejected.deviceId() != null) {
             DeviceLedger ledger = ledger(rejected.deviceId());
-            enqueueIfClean(ledger, before);
+            enqueueIfClean(ledger);
             ledger.countRejected();
             engine.onRejected(ledger.rules(), arrivalMillis);
         }
@@ -220,8 +229,10 @@ public final class ShardIngest {
     }
 
     /** A record is about to change {@code ledger}: it joins the journal queue unless a change already queued it. */
-    private void enqueueIfClean(DeviceLedger ledger, Position before) {
+    private void enqueueIfClean(DeviceLedger ledger) {
         if (!ledger.isJournalDirty()) {
+            Position before = beforeSequenceNumber == null ? null
+                    : new Position(beforeSequenceNumber, beforeSubSequenceNumber, beforeArrivalMillis);
             journalQueue.addLast(new JournalEntry(ledger, ledger.journalEpoch(), clock.millis(), before));
         }
     }
@@ -329,7 +340,11 @@ public final class ShardIngest {
         while (!journalQueue.isEmpty() && isStale(journalQueue.peekFirst())) {
             journalQueue.pollFirst();
         }
-        return journalQueue.isEmpty() ? lastPosition : journalQueue.peekFirst().before();
+        if (!journalQueue.isEmpty()) {
+            return journalQueue.peekFirst().before();
+        }
+        return lastSequenceNumber == null ? null
+                : new Position(lastSequenceNumber, lastSubSequenceNumber, lastArrivalMillis);
     }
 
     private static void addIfDirty(DeviceLedger ledger, long nowMillis, List<DeviceSnapshot> states) {
@@ -382,7 +397,8 @@ public final class ShardIngest {
         ledgers.clear();
         quarantined.clear();
         journalQueue.clear();
-        lastPosition = null;
+        lastSequenceNumber = null;
+        beforeSequenceNumber = null;
         engine.reset();
     }
 
