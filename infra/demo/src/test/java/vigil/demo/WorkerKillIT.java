@@ -39,9 +39,9 @@ import vigil.infra.local.LocalAwsConfig;
  */
 class WorkerKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
-    private static final Duration FAILOVER = Duration.ofSeconds(3);
-    private static final LeaseTuning TUNING =
-            new LeaseTuning(true, Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(2));
+    // The consumer's default lease settings (both workers run with them; nothing here overrides them).
+    private static final Duration FAILOVER = ConsumerConfig.DEFAULT_FAILOVER;
+    private static final LeaseTuning TUNING = LeaseTuning.SHORT;
     private static final String VICTIM = "victim-worker";
     private static final String SURVIVOR = "survivor-worker";
 
@@ -55,7 +55,6 @@ class WorkerKillIT {
             try {
                 ConsumerConfig config = ConsumerConfig.local(aws.kinesisEndpoint(), aws.dynamoDbEndpoint(),
                                 aws.streamName(), aws.tablePrefix())
-                        .withLeaseTuning(FAILOVER, TUNING)
                         .withWorkerId(SURVIVOR);
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 try (VigilConsumer survivor = VigilConsumer.start(config, LocalAws.credentials(), registry,
@@ -96,11 +95,6 @@ class WorkerKillIT {
         env.put("VIGIL_STREAM", aws.streamName());
         env.put("VIGIL_TABLE_PREFIX", aws.tablePrefix());
         env.put("VIGIL_WORKER_ID", VICTIM);
-        env.put("VIGIL_FAILOVER_MS", Long.toString(FAILOVER.toMillis()));
-        env.put("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED");
-        env.put("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", Long.toString(TUNING.assignmentInterval().toMillis()));
-        env.put("VIGIL_LEADER_LEASE_MS", Long.toString(TUNING.leaderLeaseDuration().toMillis()));
-        env.put("VIGIL_WORKER_REPORT_MS", Long.toString(TUNING.workerReportInterval().toMillis()));
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_REGION", "us-east-1");

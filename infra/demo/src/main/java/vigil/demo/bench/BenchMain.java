@@ -137,7 +137,6 @@ public final class BenchMain {
         env.put("VIGIL_APP_NAME", LocalAwsConfig.DEFAULT_KCL_APPLICATION);
         env.put("VIGIL_POLL_INTERVAL_MS", Integer.toString(config.pollMillis()));
         env.put("VIGIL_MAX_RECORDS", Integer.toString(config.maxRecords()));
-        env.put("VIGIL_FAILOVER_MS", "5000");
         env.put("VIGIL_METRICS_HOST", "127.0.0.1");
         env.put("VIGIL_METRICS_PORT", Integer.toString(metricsPort));
         env.put("VIGIL_STATE_WRITES", config.perRecord() ? "per-record" : "per-batch");
