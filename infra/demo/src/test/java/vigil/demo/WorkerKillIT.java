@@ -42,8 +42,8 @@ class WorkerKillIT {
     // The consumer's default lease settings (both workers run with them; nothing here overrides them).
     private static final Duration FAILOVER = ConsumerConfig.DEFAULT_FAILOVER;
     private static final LeaseTuning TUNING = LeaseTuning.SHORT;
-    private static final String VICTIM = "victim-worker";
-    private static final String SURVIVOR = "survivor-worker";
+    static final String VICTIM = "victim-worker";
+    static final String SURVIVOR = "survivor-worker";
 
     @Test
     void shouldTakeOverTheShardsOfAKilledWorkerWithoutLossOrDuplicateAlerts() throws Exception {
@@ -86,6 +86,11 @@ class WorkerKillIT {
     }
 
     private static Process startVictim(LocalAws aws, Path log) throws Exception {
+        return startVictim(aws, log, Map.of());
+    }
+
+    /** The victim worker: {@link ConsumerMain} in its own JVM, default lease settings, plus {@code extraEnv}. */
+    static Process startVictim(LocalAws aws, Path log, Map<String, String> extraEnv) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ConsumerMain.class.getName());
@@ -99,6 +104,7 @@ class WorkerKillIT {
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_CBOR_DISABLE", "true");
+        env.putAll(extraEnv);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
     }
@@ -121,7 +127,7 @@ class WorkerKillIT {
         return out;
     }
 
-    private static List<String> victimShards(Map<String, Lease> leases) {
+    static List<String> victimShards(Map<String, Lease> leases) {
         List<String> out = new ArrayList<>();
         leases.forEach((shard, l) -> {
             if (VICTIM.equals(l.owner())) {
@@ -135,7 +141,7 @@ class WorkerKillIT {
      * Until each worker has moved the checkpoint of a lease it holds (both are processing, so the takeover measured
      * next is failover, not the survivor's own start-up).
      */
-    private static void awaitBothCheckpointing(LocalAws aws, Process victim, Duration timeout)
+    static void awaitBothCheckpointing(LocalAws aws, Process victim, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Lease> firstSeen = new HashMap<>(); // shard -> the lease when first seen with its current owner
@@ -164,7 +170,7 @@ class WorkerKillIT {
      * Millis from the kill until every shard is owned by the survivor and each shard the victim held has a
      * checkpoint moved since the kill.
      */
-    private static long awaitTakeover(LocalAws aws, Map<String, Lease> atKill, long killedNanos, Duration timeout)
+    static long awaitTakeover(LocalAws aws, Map<String, Lease> atKill, long killedNanos, Duration timeout)
             throws InterruptedException {
         long deadline = killedNanos + timeout.toNanos();
         while (System.nanoTime() < deadline) {

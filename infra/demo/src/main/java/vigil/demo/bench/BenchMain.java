@@ -126,6 +126,9 @@ public final class BenchMain {
                         new KinesisPublisher(aws.kinesisClient(), PublisherConfig.defaults(aws.streamName()))) {
             int metricsPort = freePort();
             Process consumer = startConsumer(config, aws, metricsPort);
+            // Ctrl-C or a kill of the bench: do not leave the consumer JVM running.
+            Thread reaper = new Thread(consumer::destroyForcibly, "bench-consumer-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
             String base = "http://127.0.0.1:" + metricsPort;
             try {
                 waitForLeases(config, base, o.shards(), consumer);
@@ -138,6 +141,7 @@ public final class BenchMain {
                 if (!consumer.waitFor(25, java.util.concurrent.TimeUnit.SECONDS)) {
                     consumer.destroyForcibly();
                 }
+                Runtime.getRuntime().removeShutdownHook(reaper);
             }
         }
         return steps;
@@ -267,7 +271,7 @@ public final class BenchMain {
     /**
      * Fills the windows by catch-up at the first rate: device time starts {@code --prime} seconds in the past and
      * that backlog goes out as fast as the stack takes it; priming ends when the simulator has caught up with real
-     * time and the consumer has read everything sent, or at {@code --prime-timeout}. Unmeasured; it also warms up JIT,
+     * time and the consumer has read at least the whole backlog, or at {@code --prime-timeout}. Unmeasured; it also warms up JIT,
      * connection pools and the emulators.
      */
     private static Prime prime(Config config, BenchOptions o, KinesisPublisher publisher, String base)
@@ -292,7 +296,8 @@ public final class BenchMain {
             in = new Scrape(get(base + "/metrics")).counter("vigil_records_in");
             long sent = publisher.stats().sent();
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (simulation.caughtUp() && in >= sent) {
+            // Done when the whole backlog has been read (real-time records keep arriving meanwhile).
+            if (simulation.caughtUp() && in >= simulation.catchUpRecords()) {
                 complete = true;
                 break;
             }
@@ -311,9 +316,7 @@ public final class BenchMain {
         double fill = Math.min(100, 100 * coveredSeconds / WINDOW_SECONDS);
         System.out.printf(Locale.ROOT, "[%s] primed in %.0f s: %,.0f records read, window fill %.0f %%%s%n",
                 config.name(), seconds, in, fill, complete ? "" : " (stopped at --prime-timeout)");
-        if (!complete) {
-            drain(config, base, publisher);
-        }
+        drain(config, base, publisher); // what the real-time part sent meanwhile
         return new Prime(fill, seconds, complete);
     }
 
