@@ -271,7 +271,8 @@ public final class BenchMain {
     /**
      * Fills the windows by catch-up at the first rate: device time starts {@code --prime} seconds in the past and
      * that backlog goes out as fast as the stack takes it; priming ends when the simulator has caught up with real
-     * time and the consumer has read at least the whole backlog, or at {@code --prime-timeout}. Unmeasured; it also warms up JIT,
+     * time and the consumer has read the whole backlog and is within a second of the records sent in real time
+     * meanwhile, or at {@code --prime-timeout}. Unmeasured; it also warms up JIT,
      * connection pools and the emulators.
      */
     private static Prime prime(Config config, BenchOptions o, KinesisPublisher publisher, String base)
@@ -296,8 +297,9 @@ public final class BenchMain {
             in = new Scrape(get(base + "/metrics")).counter("vigil_records_in");
             long sent = publisher.stats().sent();
             double seconds = (System.nanoTime() - start) / 1e9;
-            // Done when the whole backlog has been read (real-time records keep arriving meanwhile).
-            if (simulation.caughtUp() && in >= simulation.catchUpRecords()) {
+            // Done when the backlog has been read and the consumer is within a second of what is sent in real time
+            // meanwhile, so that no backlog is left for the first measured rate.
+            if (simulation.caughtUp() && in >= simulation.catchUpRecords() && in >= sent - rate) {
                 complete = true;
                 break;
             }

@@ -38,7 +38,7 @@ final class Report {
                 "| %s @ %,d | %s | %,.0f | %,.0f | %s | %,d | %,d | %s | %s | %s | %.0f | %.2f | %.1f | %.0f | %,d | %.0f |",
                 s.config().name(), s.rate(), state(s.state()), s.offered(), s.consumed(),
                 s.keptUp() ? "yes" : "**no**", pct(s.device(), 50), pct(s.device(), 99),
-                orNa("%.2f", s.cost().unitsPerRecord()), itemBytes(s.cost()), orNa("%.1f", s.cpuMillisPer1000()),
+                orNa("%.2f", s.cost().unitsPerRecord()), itemBytes(s.cost()), orNa("%,.0f", s.cpuMillisPer1000()),
                 s.cpuPercent(), s.writesPerRecord(), s.itemsPerWriteCall(), s.writeCallMillis(), pct(s.arrival(), 99),
                 s.heapMaxMb());
     }

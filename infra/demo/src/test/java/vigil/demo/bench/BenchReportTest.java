@@ -72,8 +72,8 @@ class BenchReportTest {
         assertThat(o.rates()).containsExactly(100, 200);
         assertThat(o.configs()).containsExactly("ours", "fast");
         BenchOptions defaults = BenchOptions.parse(new String[0]);
-        assertThat(defaults.rates()).containsExactly(200, 1000);
-        assertThat(defaults.devices()).isEqualTo(200);
+        assertThat(defaults.rates()).containsExactly(100, 500);
+        assertThat(defaults.devices()).isEqualTo(100);
         // steady state: a backlog covering the 10-minute window, at least 60 s measured per rate
         assertThat(defaults.primeSeconds()).isGreaterThanOrEqualTo(600);
         assertThat(defaults.measureSeconds()).isGreaterThanOrEqualTo(60);
