@@ -131,7 +131,8 @@ public record ConsumerConfig(
                 Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)),
                 new LeaseTuning(
                         countBased(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")),
-                        optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", LeaseTuning.SHORT.assignmentInterval()),
+                        optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS",
+                                LeaseTuning.SHORT.assignmentInterval()),
                         optionalMillis(env, "VIGIL_LEADER_LEASE_MS", LeaseTuning.SHORT.leaderLeaseDuration()),
                         optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())));
     }
