@@ -21,7 +21,7 @@ import vigil.schema.Tables;
  * @param pollInterval        time between GetRecords calls per shard ({@code VIGIL_POLL_INTERVAL_MS}, default
  *                            200, KCL's minimum; down to 20 with a custom sleep controller, for emulators only)
  * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
- * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 10000)
+ * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 3000; KCL's is 10000)
  * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
  * @param stateFlushInterval  a changed device is written at most once per this interval, alert transitions at once
  *                            ({@code VIGIL_STATE_FLUSH_MS}, default 1000)
@@ -44,7 +44,9 @@ public record ConsumerConfig(
         LeaseTuning leaseTuning) {
 
     /**
-     * KCL lease settings beyond the failover time (docs/consumer.md, "Takeover after a worker dies").
+     * KCL lease settings beyond the failover time (docs/consumer.md, "Takeover after a worker dies"). The default
+     * is {@link #SHORT}, measured at 7.5-10.4 s from a SIGKILL to every shard processing again; what it costs in
+     * lease-table requests is in docs/consumer.md, "What the short lease settings cost".
      *
      * @param countBasedAssignment true: KCL's lease-count assignment strategy (even lease counts), false: its
      *     default, worker-utilization aware
@@ -61,8 +63,16 @@ public record ConsumerConfig(
             Duration assignmentInterval,
             Duration leaderLeaseDuration,
             Duration workerReportInterval) {
+        /** KCL 3.5.1's own defaults: worker-utilization aware, 2 x failover, 120 s, 30 s. */
         public static final LeaseTuning KCL_DEFAULTS = new LeaseTuning(false, null, null, null);
+        /** Vigil's default, with {@link #DEFAULT_FAILOVER}: lease-count assignment every 1 s, leader lease 6 s,
+         * worker reports every 2 s. */
+        public static final LeaseTuning SHORT =
+                new LeaseTuning(true, Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(2));
     }
+
+    /** Default lease failover time (KCL's is 10 s); with {@link LeaseTuning#SHORT}. */
+    public static final Duration DEFAULT_FAILOVER = Duration.ofSeconds(3);
 
     public static final String DEFAULT_STREAM = "vigil-telemetry";
     public static final String DEFAULT_APPLICATION = "vigil-consumer";
@@ -87,17 +97,14 @@ public record ConsumerConfig(
         require(!stateFlushInterval.isNegative() && stateFlushInterval.toMillis() <= 60_000,
                 "VIGIL_STATE_FLUSH_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
-        leaseTuning = leaseTuning == null ? LeaseTuning.KCL_DEFAULTS : leaseTuning;
+        leaseTuning = leaseTuning == null ? LeaseTuning.SHORT : leaseTuning;
     }
 
-    /**
-     * Defaults for a local stack at the given endpoints. Failover is 5 s rather than KCL's 10 s: KCL 3 assigns
-     * leases every 2 x failover, so a local start (demo, tests) gets its first lease sooner.
-     */
+    /** Defaults for a local stack at the given endpoints: the same lease settings as a deployment. */
     public static ConsumerConfig local(URI kinesisEndpoint, URI dynamoDbEndpoint, String streamName, String prefix) {
         return new ConsumerConfig(streamName, DEFAULT_APPLICATION, "us-east-1", kinesisEndpoint, dynamoDbEndpoint,
-                prefix, "TRIM_HORIZON", Duration.ofMillis(200), 1000, Duration.ofSeconds(5), randomWorkerId(),
-                Duration.ofDays(14), Duration.ofSeconds(1), LeaseTuning.KCL_DEFAULTS);
+                prefix, "TRIM_HORIZON", Duration.ofMillis(200), 1000, DEFAULT_FAILOVER, randomWorkerId(),
+                Duration.ofDays(14), Duration.ofSeconds(1), LeaseTuning.SHORT);
     }
 
     public ConsumerConfig withApplicationName(String name) {
@@ -118,15 +125,16 @@ public record ConsumerConfig(
                 env.getOrDefault("VIGIL_INITIAL_POSITION", "TRIM_HORIZON"),
                 Duration.ofMillis(number(env, "VIGIL_POLL_INTERVAL_MS", 200)),
                 (int) number(env, "VIGIL_MAX_RECORDS", 1000),
-                Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", 10_000)),
+                Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", DEFAULT_FAILOVER.toMillis())),
                 env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
                 Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)),
                 Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)),
                 new LeaseTuning(
-                        "LEASE_COUNT_BASED".equals(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "WORKER_UTILIZATION_AWARE")),
-                        optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS"),
-                        optionalMillis(env, "VIGIL_LEADER_LEASE_MS"),
-                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS")));
+                        countBased(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")),
+                        optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS",
+                                LeaseTuning.SHORT.assignmentInterval()),
+                        optionalMillis(env, "VIGIL_LEADER_LEASE_MS", LeaseTuning.SHORT.leaderLeaseDuration()),
+                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())));
     }
 
     /** Help text listing every variable, for {@code --help}. */
@@ -144,14 +152,19 @@ public record ConsumerConfig(
                 "  VIGIL_POLL_INTERVAL_MS     time between GetRecords calls per shard, >= 20 (default 200; below 200",
                 "                             only against an emulator: Kinesis allows 5 GetRecords/s per shard)",
                 "  VIGIL_MAX_RECORDS          records per GetRecords call, 1..10000 (default 1000)",
-                "  VIGIL_FAILOVER_MS          KCL lease failover time (default 10000)",
+                "  VIGIL_FAILOVER_MS          KCL lease failover time (default 3000; KCL's 10000)",
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
                 "  VIGIL_STATE_FLUSH_MS       a changed device is written at most once per this (default 1000)",
-                "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: WORKER_UTILIZATION_AWARE (default) or LEASE_COUNT_BASED",
-                "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 2 x failover)",
-                "  VIGIL_LEADER_LEASE_MS      KCL leader lock lease duration (default KCL's, 120000)",
-                "  VIGIL_WORKER_REPORT_MS     KCL worker liveness report interval (default KCL's, 30000)",
+                "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: LEASE_COUNT_BASED (default) or",
+                "                             WORKER_UTILIZATION_AWARE (KCL's default)",
+                "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 1000; 'kcl':",
+                "                             KCL's, 2 x failover)",
+                "  VIGIL_LEADER_LEASE_MS      KCL leader lock lease duration, heartbeat a third of it (default 6000;",
+                "                             'kcl': KCL's, 120000)",
+                "  VIGIL_WORKER_REPORT_MS     KCL worker liveness report interval (default 2000; 'kcl': KCL's, 30000)",
+                "  The lease defaults take over a dead worker's shards in about 8-10 s; they cost about one",
+                "  lease-table write per held lease per second plus a few per worker (docs/consumer.md).",
                 "Credentials come from the AWS default provider chain (environment, profile, container role).");
     }
 
@@ -171,9 +184,24 @@ public record ConsumerConfig(
                 stateFlushInterval, leaseTuning);
     }
 
-    private static Duration optionalMillis(Map<String, String> env, String name) {
+    /** The variable in millis; unset: {@code defaultValue}; {@code kcl}: null, i.e. KCL's own default. */
+    private static Duration optionalMillis(Map<String, String> env, String name, Duration defaultValue) {
         String v = env.get(name);
-        return v == null || v.isBlank() ? null : Duration.ofMillis(number(env, name, 0));
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        if (v.trim().equalsIgnoreCase("kcl")) {
+            return null;
+        }
+        long millis = number(env, name, 0);
+        require(millis >= 100, name + " must be >= 100 (or 'kcl'), was " + v);
+        return Duration.ofMillis(millis);
+    }
+
+    private static boolean countBased(String assignment) {
+        require("LEASE_COUNT_BASED".equals(assignment) || "WORKER_UTILIZATION_AWARE".equals(assignment),
+                "VIGIL_LEASE_ASSIGNMENT must be LEASE_COUNT_BASED or WORKER_UTILIZATION_AWARE, was " + assignment);
+        return "LEASE_COUNT_BASED".equals(assignment);
     }
 
     private static URI uri(Map<String, String> env, String name) {

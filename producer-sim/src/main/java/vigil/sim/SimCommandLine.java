@@ -98,6 +98,12 @@ public record SimCommandLine(
             "  --interval D           alternative to --rate: each device sends every D; rate = devices / D",
             "  --duration D           stop after D, e.g. 90s, 5m, 1h, 500ms, PT2M (default 60s unless --records)",
             "  --records N            stop after N records (default: no count limit)",
+            "  --catch-up D           start with a backlog: the first record's device time is D before now; the",
+            "                         records of those D (at --rate) go out as fast as Kinesis takes them, then the",
+            "                         run continues in real time. Fills a consumer's 10-minute windows quickly",
+            "                         (e.g. --interval 1s --catch-up 11m). Per device ts still rises; none is in",
+            "                         the future. --duration counts from the start, not from the backlog",
+            "                         (default: none; at most 24h; Kinesis output only, not with --start)",
             "",
             "Output",
             "  --stream NAME          Kinesis stream (default vigil-telemetry)",
@@ -158,6 +164,7 @@ public record SimCommandLine(
         boolean seedGiven = false;
         boolean aggregate = false;
         Integer maxAggregateBytes = null;
+        Duration catchUp = Duration.ZERO;
         String deviceOption = null; // an option that a scenario replaces
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -192,6 +199,7 @@ public record SimCommandLine(
                 case "--interval" -> interval = duration(option, value);
                 case "--duration" -> duration = duration(option, value);
                 case "--records" -> records = longValue(option, value, 1, Long.MAX_VALUE);
+                case "--catch-up" -> catchUp = duration(option, value);
                 case "--seed" -> {
                     seed = longValue(option, value, Long.MIN_VALUE, Long.MAX_VALUE);
                     seedGiven = true;
@@ -220,6 +228,10 @@ public record SimCommandLine(
         if (aggregate && out != null) {
             throw new UsageException("--aggregate is for Kinesis output, not --out (a file holds one record a line)");
         }
+        if (!catchUp.isZero() && (out != null || start != null)) {
+            throw new UsageException("--catch-up is for Kinesis output in real time, not with "
+                    + (out != null ? "--out" : "--start"));
+        }
         if (maxAggregateBytes != null && !aggregate) {
             throw new UsageException("--aggregate-max-bytes needs --aggregate");
         }
@@ -241,7 +253,7 @@ public record SimCommandLine(
         }
         try {
             SimConfig config = new SimConfig(pumps, dialysis, recordsPerSecond, duration, records, seed, careUnits,
-                    collectorId, startSeq, defaults.flushTimeout());
+                    collectorId, startSeq, defaults.flushTimeout(), catchUp);
             return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false, scenario,
                     fast, start, api, seedGiven, durationGiven, aggregate,
                     maxAggregateBytes == null ? PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES : maxAggregateBytes);

@@ -18,6 +18,11 @@ import vigil.telemetry.Ids;
  * @param collectorId      {@code collectorId} on every record, or {@code null}
  * @param startSeq         seq of each device's first record; raise it to continue after an earlier run
  * @param flushTimeout     how long the end of a run waits for the sink to deliver what is queued
+ * @param catchUp          backlog to start with: the first record's device time is this long before the start,
+ *                         and the records due in that stretch (at {@code recordsPerSecond}) are sent as fast as the
+ *                         sink takes them; then the run continues in real time. {@link Duration#ZERO}: none.
+ *                         Used to fill the consumer's 10-minute windows before a benchmark measures. Per device the
+ *                         timestamps still rise, so no record is late; none is in the future
  */
 public record SimConfig(
         int pumps,
@@ -29,13 +34,16 @@ public record SimConfig(
         List<String> careUnits,
         String collectorId,
         long startSeq,
-        Duration flushTimeout) {
+        Duration flushTimeout,
+        Duration catchUp) {
 
     public static final List<String> DEFAULT_CARE_UNITS = List.of("ICU-4A", "WARD-3B", "DIALYSIS-2");
     public static final String DEFAULT_COLLECTOR_ID = "SIM-EDGE-01";
     /** telemetry-v1: {@code seq < 2^53}. */
     public static final long MAX_SEQ = (1L << 53) - 1;
     public static final int MAX_DEVICES = 100_000;
+    /** Longest backlog: a day (Kinesis' default retention), far more than the 10-minute windows need. */
+    public static final Duration MAX_CATCH_UP = Duration.ofHours(24);
 
     public SimConfig {
         if (pumps < 0 || dialysisMachines < 0 || pumps + dialysisMachines < 1) {
@@ -68,12 +76,15 @@ public record SimConfig(
         if (flushTimeout == null || flushTimeout.isNegative()) {
             throw new IllegalArgumentException("flushTimeout must be >= 0");
         }
+        if (catchUp == null || catchUp.isNegative() || catchUp.compareTo(MAX_CATCH_UP) > 0) {
+            throw new IllegalArgumentException("catchUp must be 0.." + MAX_CATCH_UP + ", was " + catchUp);
+        }
     }
 
     /** 8 pumps, 4 dialysis machines, 20 records/s, 60 s, seed 1, the default care units, seq from 0. */
     public static SimConfig defaults() {
         return new SimConfig(8, 4, 20, Duration.ofSeconds(60), 0, 1L, DEFAULT_CARE_UNITS, DEFAULT_COLLECTOR_ID, 0,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ZERO);
     }
 
     public int deviceCount() {
@@ -82,42 +93,48 @@ public record SimConfig(
 
     public SimConfig withDevices(int pumpCount, int dialysisCount) {
         return new SimConfig(pumpCount, dialysisCount, recordsPerSecond, duration, maxRecords, seed, careUnits,
-                collectorId, startSeq, flushTimeout);
+                collectorId, startSeq, flushTimeout, catchUp);
     }
 
     public SimConfig withRecordsPerSecond(double rate) {
         return new SimConfig(pumps, dialysisMachines, rate, duration, maxRecords, seed, careUnits, collectorId,
-                startSeq, flushTimeout);
+                startSeq, flushTimeout, catchUp);
     }
 
     /** Stop condition: {@code null} duration and 0 records run until {@link Simulation#stop()}. */
     public SimConfig withLimits(Duration maxDuration, long maxRecordCount) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, maxDuration, maxRecordCount, seed, careUnits,
-                collectorId, startSeq, flushTimeout);
+                collectorId, startSeq, flushTimeout, catchUp);
     }
 
     public SimConfig withSeed(long newSeed) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, newSeed, careUnits,
-                collectorId, startSeq, flushTimeout);
+                collectorId, startSeq, flushTimeout, catchUp);
     }
 
     public SimConfig withCareUnits(List<String> units) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, seed, units,
-                collectorId, startSeq, flushTimeout);
+                collectorId, startSeq, flushTimeout, catchUp);
     }
 
     public SimConfig withCollectorId(String id) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, seed, careUnits, id,
-                startSeq, flushTimeout);
+                startSeq, flushTimeout, catchUp);
     }
 
     public SimConfig withStartSeq(long seq) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, seed, careUnits,
-                collectorId, seq, flushTimeout);
+                collectorId, seq, flushTimeout, catchUp);
     }
 
     public SimConfig withFlushTimeout(Duration timeout) {
         return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, seed, careUnits,
-                collectorId, startSeq, timeout);
+                collectorId, startSeq, timeout, catchUp);
+    }
+
+    /** Starts with a backlog of {@code backlog} of device time, sent as fast as the sink takes it. */
+    public SimConfig withCatchUp(Duration backlog) {
+        return new SimConfig(pumps, dialysisMachines, recordsPerSecond, duration, maxRecords, seed, careUnits,
+                collectorId, startSeq, flushTimeout, backlog);
     }
 }

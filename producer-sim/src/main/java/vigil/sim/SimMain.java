@@ -103,7 +103,8 @@ public final class SimMain {
         }
         long epochMillis = cli.start() != null ? cli.start().toEpochMilli()
                 : cli.outFile() != null ? plan.start().toEpochMilli() // files: the simulation's own clock
-                : System.currentTimeMillis(); // a stream: device time near the consumer's clock
+                // a stream: device time near the consumer's clock; a backlog starts that much earlier
+                : System.currentTimeMillis() - cli.config().catchUp().toMillis();
         RecordFlow flow = plan.schedule() != null ? plan.schedule() : RecordFlow.plain();
         Simulation simulation =
                 Simulation.withScheduleClock(plan.config(), plan.devices(), flow, sink, epochMillis, cli.fast());
@@ -198,7 +199,8 @@ public final class SimMain {
             polled = devices.stream().filter(d -> ids.contains(d.deviceId())).toList();
             pollInterval = scenario.settings().pollInterval();
         }
-        return new Plan(scenario.name(), scenario.simConfig(base.startSeq(), base.flushTimeout()), devices,
+        return new Plan(scenario.name(),
+                scenario.simConfig(base.startSeq(), base.flushTimeout()).withCatchUp(base.catchUp()), devices,
                 new FaultSchedule(scenario, devices), scenario.start(), polled, pollInterval);
     }
 

@@ -41,6 +41,12 @@ import vigil.telemetry.TelemetryRecord;
  * the debt instead of bursting to catch up. Device time ({@code ts}) comes from the injected {@link Clock}; pacing
  * uses {@link System#nanoTime()}.
  *
+ * <p>Catch-up ({@link SimConfig#catchUp()} {@code = C}): the schedule starts {@code C} before the run, so the
+ * records of that stretch are all due at once and go out as fast as the sink takes them (no debt is dropped while
+ * catching up); device time is the schedule's throughout ({@code clock at start - C + t}, read once). Once the
+ * driver is within a second of its schedule it is caught up ({@link #caughtUp()}) and paces as without catch-up.
+ * The duration limit counts from the start of the run, not from the first backlog record.
+ *
  * <p>The sink may be reused by consecutive runs ({@code recordsSent} counts this run's records only), but not
  * shared by concurrent ones. The caller owns the sink and closes it.
  *
@@ -68,6 +74,7 @@ public final class Simulation {
     private volatile long recordsGenerated;
     private volatile long behindNanos;
     private volatile boolean stopRequested;
+    private volatile long caughtUpRecords = -1; // records generated when the backlog was sent; -1: not yet
 
     /** A run whose device time is the system UTC clock. */
     public Simulation(SimConfig config, RecordSink sink) {
@@ -159,6 +166,16 @@ public final class Simulation {
         return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** True once the backlog of {@link SimConfig#catchUp()} has been handed to the sink (at once without one). */
+    public boolean caughtUp() {
+        return caughtUpRecords >= 0;
+    }
+
+    /** Records generated until the run caught up with its schedule, or -1 while it has not. */
+    public long catchUpRecords() {
+        return caughtUpRecords;
+    }
+
     public SimProgress progress() {
         long start = startNanos;
         Duration elapsed = start == 0 ? Duration.ZERO : Duration.ofNanos(pacer.nanoTime() - start);
@@ -184,7 +201,14 @@ public final class Simulation {
             emitted[0]++;
         };
         long turns = 0;
-        long scheduleBase = begin;
+        long catchUpNanos = config.catchUp().toNanos();
+        long origin = begin - catchUpNanos; // schedule time of the first record
+        long clockStartMillis = deviceClock != null ? deviceClock.millis() : 0;
+        boolean caughtUp = catchUpNanos == 0;
+        if (caughtUp) {
+            caughtUpRecords = 0;
+        }
+        long scheduleBase = origin;
         long slot = 0; // records since scheduleBase
         int next = 0; // index of the device whose turn it is
         boolean interrupted = false;
@@ -202,15 +226,25 @@ public final class Simulation {
                 if (stopRequested) {
                     break;
                 }
+                if (!caughtUp && now - dueNanos <= MAX_CATCH_UP_NANOS) {
+                    caughtUp = true;
+                    caughtUpRecords = emitted[0];
+                    LOG.info("simulation caught up: {} backlog records sent in {} ms", emitted[0],
+                            (now - begin) / 1_000_000);
+                }
                 behindNanos = now - dueNanos;
-                if (now - dueNanos > MAX_CATCH_UP_NANOS) {
+                if (caughtUp && now - dueNanos > MAX_CATCH_UP_NANOS) {
                     scheduleBase = now;
                     slot = 0;
                 }
                 SimulatedDevice device = devices.get(next);
                 next = next + 1 == devices.size() ? 0 : next + 1;
-                long runNanos = dueNanos - begin; // on the schedule, not the (late) actual time
-                long deviceTimeMillis = deviceClock != null ? deviceClock.millis() : epochMillis + runNanos / 1_000_000;
+                long runNanos = dueNanos - origin; // on the schedule, not the (late) actual time
+                // With a backlog, device time follows the schedule throughout (never after the clock, and rising
+                // per device also across the switch from backlog to real time); without, it is the clock's.
+                long deviceTimeMillis = deviceClock == null ? epochMillis + runNanos / 1_000_000
+                        : catchUpNanos == 0 ? deviceClock.millis()
+                        : clockStartMillis + Math.floorDiv(dueNanos - begin, 1_000_000L);
                 TelemetryRecord record = flow.turn(device, deviceTimeMillis, runNanos / 1_000_000, emitter);
                 if (record != null) {
                     lastSeqByDevice.put(device.deviceId(), record.seq());

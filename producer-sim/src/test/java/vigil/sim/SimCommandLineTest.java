@@ -59,6 +59,24 @@ class SimCommandLineTest {
     }
 
     @Test
+    void shouldStartWithABacklogOfTheGivenDeviceTimeWhenCatchingUp() throws Exception {
+        assertThat(SimCommandLine.parse().config().catchUp()).isZero();
+        SimCommandLine cli = SimCommandLine.parse("--interval", "1s", "--catch-up", "11m");
+
+        assertThat(cli.config().catchUp()).isEqualTo(Duration.ofMinutes(11));
+    }
+
+    @Test
+    void shouldRefuseACatchUpIntoAFileOrFromAFixedStart() {
+        assertThatThrownBy(() -> SimCommandLine.parse("--catch-up", "60s", "--out", "x.jsonl"))
+                .isInstanceOf(SimCommandLine.UsageException.class).hasMessageContaining("--out");
+        assertThatThrownBy(() -> SimCommandLine.parse("--catch-up", "60s", "--start", "2026-11-22T08:00:00Z"))
+                .isInstanceOf(SimCommandLine.UsageException.class).hasMessageContaining("--start");
+        assertThatThrownBy(() -> SimCommandLine.parse("--catch-up", "25h"))
+                .isInstanceOf(SimCommandLine.UsageException.class).hasMessageContaining("catchUp");
+    }
+
+    @Test
     void shouldParseEveryOption() throws Exception {
         SimCommandLine cli = SimCommandLine.parse("--seed", "-7", "--start-seq", "1000", "--care-units", "A1, B2",
                 "--collector-id", "EDGE-9", "--stream", "s1", "--kinesis-endpoint", "http://127.0.0.1:4567",

@@ -104,6 +104,55 @@ class SimulationTest {
         }
     }
 
+    @Test
+    void shouldSendTheBacklogAtOnceThenPaceWithRisingDeviceTimeWhenCatchingUp() {
+        // 4 devices at 1 record/s each (4 records/s), a 10 s backlog, then 3 s in real time. Virtual time: the
+        // backlog takes no time at all (a sink as fast as can be), so the switch to pacing is exact.
+        SimConfig config = SimConfig.defaults().withDevices(2, 2).withRecordsPerSecond(4)
+                .withLimits(Duration.ofSeconds(3), 0).withCatchUp(Duration.ofSeconds(10));
+        VirtualTime time = new VirtualTime(T0_MILLIS);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Simulation simulation;
+        SimResult result;
+        try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
+            simulation = new Simulation(config, sink, time.clock(), time);
+            result = simulation.run();
+        }
+        List<TelemetryRecord> records = decodeLines(bytes);
+        // due from -10 s to just under +3 s, every 250 ms: 52 records, the last at +2.75 s
+        assertThat(records).hasSize(52);
+        assertThat(result.complete()).isTrue();
+        assertThat(records.get(0).tsMillis()).isEqualTo(T0_MILLIS - 10_000);
+        assertThat(records.get(51).tsMillis()).isEqualTo(T0_MILLIS + 2_750);
+        // caught up at the first record due at most 1 s before the start (-1 s): 36 records of backlog before it
+        assertThat(simulation.caughtUp()).isTrue();
+        assertThat(simulation.catchUpRecords()).isEqualTo(36);
+        Map<String, List<Long>> tsByDevice = new TreeMap<>();
+        for (TelemetryRecord r : records) {
+            tsByDevice.computeIfAbsent(r.deviceId(), k -> new ArrayList<>()).add(r.tsMillis());
+        }
+        // each device: 13 records exactly 1 s apart, none in the future of the (virtual) clock at the end
+        assertThat(tsByDevice).hasSize(4);
+        tsByDevice.values().forEach(ts -> {
+            assertThat(ts).hasSize(13);
+            for (int i = 1; i < ts.size(); i++) {
+                assertThat(ts.get(i) - ts.get(i - 1)).isEqualTo(1_000);
+            }
+            assertThat(ts.get(ts.size() - 1)).isLessThanOrEqualTo(T0_MILLIS + result.elapsed().toMillis());
+        });
+    }
+
+    @Test
+    void shouldBeCaughtUpFromTheStartWithoutABacklog() {
+        SimConfig config = SimConfig.defaults().withRecordsPerSecond(10_000).withLimits(null, 10);
+        try (JsonLinesSink sink = new JsonLinesSink(new ByteArrayOutputStream())) {
+            Simulation simulation = new Simulation(config, sink);
+            simulation.run();
+            assertThat(simulation.caughtUp()).isTrue();
+            assertThat(simulation.catchUpRecords()).isZero();
+        }
+    }
+
     /** Virtual monotonic time for pacing: waiting advances it at once. The device clock reads the same time. */
     private static final class VirtualTime implements Pacer {
         private final long originMillis;

@@ -40,11 +40,11 @@ import vigil.infra.local.LocalAwsConfig;
  */
 class WorkerKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
-    private static final Duration FAILOVER = Duration.ofSeconds(3);
-    private static final LeaseTuning TUNING =
-            new LeaseTuning(true, Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(2));
-    private static final String VICTIM = "victim-worker";
-    private static final String SURVIVOR = "survivor-worker";
+    // The consumer's default lease settings (both workers run with them; nothing here overrides them).
+    private static final Duration FAILOVER = ConsumerConfig.DEFAULT_FAILOVER;
+    private static final LeaseTuning TUNING = LeaseTuning.SHORT;
+    static final String VICTIM = "victim-worker";
+    static final String SURVIVOR = "survivor-worker";
 
     @Test
     void shouldTakeOverTheShardsOfAKilledWorkerWithoutLossOrDuplicateAlerts() throws Exception {
@@ -56,7 +56,6 @@ class WorkerKillIT {
             try {
                 ConsumerConfig config = ConsumerConfig.local(aws.kinesisEndpoint(), aws.dynamoDbEndpoint(),
                                 aws.streamName(), aws.tablePrefix())
-                        .withLeaseTuning(FAILOVER, TUNING)
                         .withWorkerId(SURVIVOR);
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 try (VigilConsumer survivor = VigilConsumer.start(config, LocalAws.credentials(), registry,
@@ -90,6 +89,11 @@ class WorkerKillIT {
     }
 
     private static Process startVictim(LocalAws aws, Path log) throws Exception {
+        return startVictim(aws, log, Map.of());
+    }
+
+    /** The victim worker: {@link ConsumerMain} in its own JVM, default lease settings, plus {@code extraEnv}. */
+    static Process startVictim(LocalAws aws, Path log, Map<String, String> extraEnv) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ConsumerMain.class.getName());
@@ -99,15 +103,11 @@ class WorkerKillIT {
         env.put("VIGIL_STREAM", aws.streamName());
         env.put("VIGIL_TABLE_PREFIX", aws.tablePrefix());
         env.put("VIGIL_WORKER_ID", VICTIM);
-        env.put("VIGIL_FAILOVER_MS", Long.toString(FAILOVER.toMillis()));
-        env.put("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED");
-        env.put("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", Long.toString(TUNING.assignmentInterval().toMillis()));
-        env.put("VIGIL_LEADER_LEASE_MS", Long.toString(TUNING.leaderLeaseDuration().toMillis()));
-        env.put("VIGIL_WORKER_REPORT_MS", Long.toString(TUNING.workerReportInterval().toMillis()));
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_CBOR_DISABLE", "true");
+        env.putAll(extraEnv);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
     }
@@ -140,7 +140,7 @@ class WorkerKillIT {
         return out;
     }
 
-    private static List<String> victimShards(Map<String, Lease> leases) {
+    static List<String> victimShards(Map<String, Lease> leases) {
         List<String> out = new ArrayList<>();
         leases.forEach((shard, l) -> {
             if (VICTIM.equals(l.owner())) {
@@ -154,7 +154,7 @@ class WorkerKillIT {
      * Until each worker has moved the checkpoint of a lease it holds (both are processing, so the takeover measured
      * next is failover, not the survivor's own start-up).
      */
-    private static void awaitBothCheckpointing(LocalAws aws, Process victim, Path victimLog, Duration timeout)
+    static void awaitBothCheckpointing(LocalAws aws, Process victim, Path victimLog, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Lease> firstSeen = new HashMap<>(); // shard -> the lease when first seen with its current owner
@@ -188,7 +188,7 @@ class WorkerKillIT {
      * journal and processed a batch through a full flush). The checkpoint is not the signal: it trails by the
      * journal interval (docs/consumer.md).
      */
-    private static long awaitTakeover(LocalAws aws, ConsumerMeters survivor, Map<String, Lease> atKill,
+    static long awaitTakeover(LocalAws aws, ConsumerMeters survivor, Map<String, Lease> atKill,
             long killedNanos, long killedMillis, Duration timeout) throws InterruptedException {
         long deadline = killedNanos + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -160,6 +160,6 @@ public record Scenario(
         }
         double recordsPerSecond = deviceCount() * 1e9 / interval.toNanos();
         return new SimConfig(pumps, dialysis, recordsPerSecond, duration, 0, seed, List.of(), collectorId, startSeq,
-                flushTimeout);
+                flushTimeout, Duration.ZERO);
     }
 }

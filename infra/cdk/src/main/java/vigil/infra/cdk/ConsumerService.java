@@ -37,6 +37,25 @@ final class ConsumerService extends Construct {
     final FargateService service;
     final LogGroup logGroup;
 
+    /**
+     * The consumer's settings. The lease settings equal the consumer's own defaults; they are spelled out so that the
+     * template says what a deployment runs with (docs/consumer.md, "Takeover after a worker dies": 7.5-10.4 s from a
+     * SIGKILL to every shard processing again; their lease-table cost is in "What the short lease settings cost").
+     */
+    static Map<String, String> environment(DataStores stores, DeploymentSettings settings) {
+        return Map.ofEntries(
+                Map.entry("VIGIL_STREAM", stores.stream.getStreamName()),
+                Map.entry("VIGIL_APP_NAME", settings.kclApplicationName()),
+                Map.entry("VIGIL_REGION", Aws.REGION),
+                Map.entry("VIGIL_TABLE_PREFIX", settings.prefix()),
+                Map.entry("VIGIL_INITIAL_POSITION", "TRIM_HORIZON"),
+                Map.entry("VIGIL_FAILOVER_MS", "3000"),
+                Map.entry("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED"),
+                Map.entry("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", "1000"),
+                Map.entry("VIGIL_LEADER_LEASE_MS", "6000"),
+                Map.entry("VIGIL_WORKER_REPORT_MS", "2000"));
+    }
+
     ConsumerService(Construct scope, String id, Cluster cluster, PrivateNetwork network, DataStores stores,
             EncryptionKeys keys, DeploymentSettings settings, IRepository repository, String imageTag) {
         super(scope, id);
@@ -57,12 +76,7 @@ final class ConsumerService extends Construct {
                         .logGroup(logGroup)
                         .streamPrefix("consumer")
                         .build()))
-                .environment(Map.of(
-                        "VIGIL_STREAM", stores.stream.getStreamName(),
-                        "VIGIL_APP_NAME", settings.kclApplicationName(),
-                        "VIGIL_REGION", Aws.REGION,
-                        "VIGIL_TABLE_PREFIX", settings.prefix(),
-                        "VIGIL_INITIAL_POSITION", "TRIM_HORIZON"))
+                .environment(environment(stores, settings))
                 // KCL's graceful shutdown checkpoints and hands leases over; give it time before SIGKILL.
                 .stopTimeout(Duration.seconds(60))
                 .build());

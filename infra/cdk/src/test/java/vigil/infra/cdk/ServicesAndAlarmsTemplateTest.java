@@ -51,6 +51,21 @@ class ServicesAndAlarmsTemplateTest {
     }
 
     @Test
+    void shouldRunTheConsumerWithTheShortLeaseSettingsMeasuredForTakeover() {
+        Map<String, Object> consumerEnv = new HashMap<>();
+        vigil.resources("AWS::ECS::TaskDefinition").values().forEach(task ->
+                list(properties(task).get("ContainerDefinitions")).stream().map(c -> map(c))
+                        .filter(c -> "consumer".equals(c.get("Name")))
+                        .forEach(c -> consumerEnv.putAll(environment(c))));
+        // docs/consumer.md, "Takeover after a worker dies"; the same values as ConsumerConfig's defaults.
+        assertThat(consumerEnv).containsEntry("VIGIL_FAILOVER_MS", "3000")
+                .containsEntry("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")
+                .containsEntry("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", "1000")
+                .containsEntry("VIGIL_LEADER_LEASE_MS", "6000")
+                .containsEntry("VIGIL_WORKER_REPORT_MS", "2000");
+    }
+
+    @Test
     void shouldScaleTheConsumerOnCpuAndOnIteratorAgeWithinTheShardCount() {
         Map<String, Object> target = properties(only("AWS::ApplicationAutoScaling::ScalableTarget"));
         assertThat(target).containsEntry("MinCapacity", 1).containsEntry("MaxCapacity", 2)

@@ -24,15 +24,24 @@ import vigil.sim.publish.KinesisPublisher;
 import vigil.sim.publish.PublisherConfig;
 
 /**
- * {@code ./vigil bench}: the end-to-end benchmark. Per configuration: a fresh local stack (kinesalite, DynamoDB
- * Local), the consumer in a child JVM (so that its CPU and heap are its own) with its metrics port on loopback, the
- * simulator in this JVM. Per rate: warm up, then measure from two snapshots of the consumer's counters and
- * cumulative latency histograms ({@code /metrics}, {@code /metrics/latency/*}). Writes the report and the plots.
+ * {@code ./vigil bench}: the end-to-end benchmark in steady state. Per configuration: a fresh local stack
+ * (kinesalite, DynamoDB Local), the consumer in a child JVM (so that its CPU and heap are its own) with its metrics
+ * port on loopback, the simulator in this JVM. Priming fills the consumer's 10-minute windows by catch-up: the
+ * simulator starts its devices' device time {@code --prime} seconds in the past and sends that backlog as fast as the
+ * stack takes it ({@link SimConfig#catchUp()}), until the consumer has read it all. Then per rate: warm up, then
+ * measure from two snapshots of the consumer's counters and cumulative latency histograms ({@code /metrics},
+ * {@code /metrics/latency/*}). Every figure carries the state it was taken in ({@link State}). Writes the report and
+ * the plots.
  */
 public final class BenchMain {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration LEASE_TIMEOUT = Duration.ofSeconds(150);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The consumer's longest window (flow accuracy, acid use, battery): 10 minutes of device time. */
+    static final double WINDOW_SECONDS = 600;
+    /** Kept up: sustained >= this share of offered, and the backlog read within {@link #KEPT_UP_DRAIN_SECONDS}. */
+    static final double KEPT_UP_SHARE = 0.95;
+    static final double KEPT_UP_DRAIN_SECONDS = 5;
 
     private BenchMain() {}
 
@@ -53,10 +62,28 @@ public final class BenchMain {
                     "poll 50 ms (custom SleepTimeController), 1000 records/call, coalesced state writes",
                     50, 1000, false));
 
+    /**
+     * The state a rate was measured in.
+     *
+     * @param windowFillPercent share of the 10-minute window of device time the consumer had read per device when
+     *                          priming ended (records read / devices / records per device per second / 600 s, at
+     *                          most 100); it only grows afterwards, so it is a lower bound for every rate
+     * @param primeSeconds      how long priming took, seconds (backlog sent and read)
+     * @param primeComplete     false when priming stopped at {@code --prime-timeout} before the backlog was read
+     * @param devices           devices sending during the measurement
+     * @param measuredSeconds   seconds between the two scrapes that give the figures
+     */
+    record State(double windowFillPercent, double primeSeconds, boolean primeComplete, int devices,
+            double measuredSeconds) {}
+
     /** What one rate measured. */
     record Step(Config config, int rate, double offered, double consumed, Histogram device, Histogram arrival,
             double writesPerRecord, double writeCallMillis, double itemsPerWriteCall, double cpuPercent,
-            double heapMaxMb, double behindMaxMs, boolean keptUp, double drainSeconds) {}
+            double heapMaxMb, double behindMaxMs, boolean keptUp, double drainSeconds, double cpuMillisPer1000,
+            WriteCost cost, State state) {}
+
+    /** Priming's outcome: see {@link State}. */
+    private record Prime(double windowFillPercent, double seconds, boolean complete) {}
 
     public static void main(String[] args) throws Exception {
         for (String a : args) {
@@ -99,18 +126,22 @@ public final class BenchMain {
                         new KinesisPublisher(aws.kinesisClient(), PublisherConfig.defaults(aws.streamName()))) {
             int metricsPort = freePort();
             Process consumer = startConsumer(config, aws, metricsPort);
+            // Ctrl-C or a kill of the bench: do not leave the consumer JVM running.
+            Thread reaper = new Thread(consumer::destroyForcibly, "bench-consumer-reaper");
+            Runtime.getRuntime().addShutdownHook(reaper);
             String base = "http://127.0.0.1:" + metricsPort;
             try {
                 waitForLeases(config, base, o.shards(), consumer);
-                prime(config, o, aws, publisher, base);
+                Prime prime = prime(config, o, publisher, base);
                 for (int i = 0; i < o.rates().size(); i++) {
-                    steps.add(runRate(config, o, i, aws, publisher, consumer, base));
+                    steps.add(runRate(config, o, i, publisher, consumer, base, prime));
                 }
             } finally {
                 consumer.destroy(); // SIGTERM: graceful KCL shutdown
                 if (!consumer.waitFor(25, java.util.concurrent.TimeUnit.SECONDS)) {
                     consumer.destroyForcibly();
                 }
+                Runtime.getRuntime().removeShutdownHook(reaper);
             }
         }
         return steps;
@@ -137,7 +168,6 @@ public final class BenchMain {
         env.put("VIGIL_APP_NAME", LocalAwsConfig.DEFAULT_KCL_APPLICATION);
         env.put("VIGIL_POLL_INTERVAL_MS", Integer.toString(config.pollMillis()));
         env.put("VIGIL_MAX_RECORDS", Integer.toString(config.maxRecords()));
-        env.put("VIGIL_FAILOVER_MS", "5000");
         env.put("VIGIL_METRICS_HOST", "127.0.0.1");
         env.put("VIGIL_METRICS_PORT", Integer.toString(metricsPort));
         env.put("VIGIL_STATE_WRITES", config.perRecord() ? "per-record" : "per-batch");
@@ -173,8 +203,8 @@ public final class BenchMain {
         }
     }
 
-    private static Step runRate(Config config, BenchOptions o, int index, LocalAws aws, KinesisPublisher publisher,
-            Process consumer, String base) throws Exception {
+    private static Step runRate(Config config, BenchOptions o, int index, KinesisPublisher publisher,
+            Process consumer, String base, Prime prime) throws Exception {
         int rate = o.rates().get(index);
         int devices = o.devices();
         SimConfig sim = SimConfig.defaults()
@@ -228,36 +258,68 @@ public final class BenchMain {
         double calls = after.writeCalls - before.writeCalls;
         double callMillis = calls == 0 ? Double.NaN : 1000 * (after.writeSeconds - before.writeSeconds) / calls;
         double itemsPerCall = calls == 0 ? Double.NaN : (after.writes - before.writes) / calls;
-        boolean keptUp = consumed >= 0.95 * offered && drain <= 5;
+        boolean keptUp = consumed >= KEPT_UP_SHARE * offered && drain <= KEPT_UP_DRAIN_SECONDS;
+        double cpuPer1000 = records == 0 ? Double.NaN : (after.cpuNanos - before.cpuNanos) / 1e6 / records * 1000;
+        WriteCost cost = WriteCost.between(before.scrape, after.scrape, after.accepted - before.accepted);
+        State state = new State(prime.windowFillPercent(), prime.seconds(), prime.complete(), devices, seconds);
         Step step = new Step(config, rate, offered, consumed, device, arrival, writes, callMillis, itemsPerCall, cpu,
-                heapMax, behindMax, keptUp, drain);
+                heapMax, behindMax, keptUp, drain, cpuPer1000, cost, state);
         System.out.println(Report.row(step));
         return step;
     }
 
     /**
-     * Unmeasured traffic at the first rate right after start-up: JIT compilation, connection pools and the
-     * emulators' first writes would otherwise land in the first measured rate.
+     * Fills the windows by catch-up at the first rate: device time starts {@code --prime} seconds in the past and
+     * that backlog goes out as fast as the stack takes it; priming ends when the simulator has caught up with real
+     * time and the consumer has read the whole backlog and is within a second of the records sent in real time
+     * meanwhile, or at {@code --prime-timeout}. Unmeasured; it also warms up JIT,
+     * connection pools and the emulators.
      */
-    private static void prime(Config config, BenchOptions o, LocalAws aws, KinesisPublisher publisher, String base)
+    private static Prime prime(Config config, BenchOptions o, KinesisPublisher publisher, String base)
             throws Exception {
         int devices = o.devices();
+        int rate = o.rates().get(0);
         SimConfig sim = SimConfig.defaults()
                 .withDevices(devices / 2, devices - devices / 2)
-                .withRecordsPerSecond(o.rates().get(0))
-                .withLimits(Duration.ofSeconds(o.primeSeconds()), 0)
+                .withRecordsPerSecond(rate)
+                .withLimits(null, 0)
+                .withCatchUp(Duration.ofSeconds(o.primeSeconds()))
                 .withSeed(1)
                 .withStartSeq(1 + 10_000_000L);
         Simulation simulation = new Simulation(sim, publisher);
         simulation.start();
         long start = System.nanoTime();
-        while (!simulation.awaitFinished(Duration.ofSeconds(1))) {
-            progress("[%s] priming (not measured): %d/%d s, sent %,d", config.name(),
-                    Duration.ofNanos(System.nanoTime() - start).toSeconds(), o.primeSeconds(),
-                    publisher.stats().sent());
+        long backlog = (long) o.primeSeconds() * rate;
+        boolean complete = false;
+        double in = 0;
+        while (true) {
+            Thread.sleep(1000);
+            in = new Scrape(get(base + "/metrics")).counter("vigil_records_in");
+            long sent = publisher.stats().sent();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // Done when the backlog has been read and the consumer is within a second of what is sent in real time
+            // meanwhile, so that no backlog is left for the first measured rate.
+            if (simulation.caughtUp() && in >= simulation.catchUpRecords() && in >= sent - rate) {
+                complete = true;
+                break;
+            }
+            if (seconds > o.primeTimeoutSeconds()) {
+                break;
+            }
+            progress("[%s] priming (catch-up, not measured): %.0f s, backlog %,d records, sent %,d, consumed %,.0f%s",
+                    config.name(), seconds, backlog, sent, in, simulation.caughtUp() ? ", caught up" : "");
         }
-        drain(config, base, publisher);
+        simulation.stop();
+        simulation.awaitFinished(Duration.ofSeconds(10));
+        double seconds = (System.nanoTime() - start) / 1e9;
         progressEnd();
+        // Records read per device, as seconds of device time at the priming rate, against the 10-minute window.
+        double coveredSeconds = in / rate;
+        double fill = Math.min(100, 100 * coveredSeconds / WINDOW_SECONDS);
+        System.out.printf(Locale.ROOT, "[%s] primed in %.0f s: %,.0f records read, window fill %.0f %%%s%n",
+                config.name(), seconds, in, fill, complete ? "" : " (stopped at --prime-timeout)");
+        drain(config, base, publisher); // what the real-time part sent meanwhile
+        return new Prime(fill, seconds, complete);
     }
 
     /** Waits until the consumer has read everything sent; returns the seconds it took (capped). */
@@ -275,19 +337,20 @@ public final class BenchMain {
         }
     }
 
-    private record Snapshot(long nanos, double recordsIn, double writes, double writeCalls, double writeSeconds,
-            long cpuNanos, long sent, Histogram device, Histogram arrival) {}
+    private record Snapshot(long nanos, double recordsIn, double accepted, double writes, double writeCalls,
+            double writeSeconds, long cpuNanos, long sent, Histogram device, Histogram arrival, Scrape scrape) {}
 
     private static Snapshot snapshot(Scrape scrape, String base, Process consumer, KinesisPublisher publisher)
             throws IOException, InterruptedException {
         long cpu = consumer.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         double writes = scrape.counter("vigil_dynamodb_writes_state") + scrape.counter("vigil_dynamodb_writes_quarantine")
                 + scrape.counter("vigil_dynamodb_writes_alerts");
-        return new Snapshot(System.nanoTime(), scrape.counter("vigil_records_in"), writes,
+        return new Snapshot(System.nanoTime(), scrape.counter("vigil_records_in"),
+                scrape.counter("vigil_records_accepted"), writes,
                 scrape.sum("vigil_dynamodb_write_duration_seconds_count"),
                 scrape.sum("vigil_dynamodb_write_duration_seconds_sum"), cpu,
                 publisher.stats().sent(), MetricsServer.decode(get(base + "/metrics/latency/device")),
-                MetricsServer.decode(get(base + "/metrics/latency/arrival")));
+                MetricsServer.decode(get(base + "/metrics/latency/arrival")), scrape);
     }
 
     static String get(String url) throws IOException, InterruptedException {

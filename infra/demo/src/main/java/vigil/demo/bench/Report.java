@@ -25,19 +25,58 @@ final class Report {
     private Report() {}
 
     static String header() {
-        return "| configuration | offered rec/s | sustained rec/s | kept up | device→state p50 ms | p99 ms | p99.9 ms"
-                + " | max ms | arrival→state p99 ms | DynamoDB writes / record | items / write call | write call ms (mean)"
-                + " | consumer CPU % of 1 core | consumer heap max MB |\n"
-                + "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        return "| configuration | state: window fill, devices, s measured | offered rec/s | sustained rec/s | kept up"
+                + " | device→state p50 ms | p99 ms | write units / accepted record | bytes / state item (mean; max)"
+                + " | consumer CPU ms / 1,000 records | consumer CPU % of 1 core | DynamoDB writes / record"
+                + " | items / write call | write call ms (mean) | arrival→state p99 ms | consumer heap max MB |\n"
+                + "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: |\n";
     }
 
     static String row(BenchMain.Step s) {
         return String.format(Locale.ROOT,
-                "| %s @ %,d | %,.0f | %,.0f | %s | %,d | %,d | %,d | %,d | %,d | %.2f | %.1f | %.0f | %.0f | %.0f |",
-                s.config().name(), s.rate(), s.offered(), s.consumed(), s.keptUp() ? "yes" : "**no**",
-                pct(s.device(), 50), pct(s.device(), 99), pct(s.device(), 99.9), s.device().getMaxValue(),
-                pct(s.arrival(), 99), s.writesPerRecord(), s.itemsPerWriteCall(), s.writeCallMillis(), s.cpuPercent(),
+                "| %s @ %,d | %s | %,.0f | %,.0f | %s | %,d | %,d | %s | %s | %s | %.0f | %.2f | %.1f | %.0f | %,d | %.0f |",
+                s.config().name(), s.rate(), state(s.state()), s.offered(), s.consumed(),
+                s.keptUp() ? "yes" : "**no**", pct(s.device(), 50), pct(s.device(), 99),
+                orNa("%.2f", s.cost().unitsPerRecord()), itemBytes(s.cost()), orNa("%,.0f", s.cpuMillisPer1000()),
+                s.cpuPercent(), s.writesPerRecord(), s.itemsPerWriteCall(), s.writeCallMillis(), pct(s.arrival(), 99),
                 s.heapMaxMb());
+    }
+
+    /** "100 %, 200 dev, 60 s", with a mark when priming stopped before the windows were full. */
+    static String state(BenchMain.State st) {
+        return String.format(Locale.ROOT, "%.0f %%%s, %,d dev, %.0f s", st.windowFillPercent(),
+                st.primeComplete() ? "" : " (prime timed out)", st.devices(), st.measuredSeconds());
+    }
+
+    static String itemBytes(WriteCost c) {
+        if (Double.isNaN(c.stateItemBytesMean())) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%,.0f; %s", c.stateItemBytesMean(), orNa("%,.0f", c.stateItemBytesMax()));
+    }
+
+    /** Write units per accepted record by table. */
+    static String unitsTable(List<BenchMain.Step> steps) {
+        StringBuilder sb = new StringBuilder("| configuration | all tables");
+        for (String t : WriteCost.TABLES) {
+            sb.append(" | ").append(t);
+        }
+        sb.append(" |\n| ---").append(" | ---:".repeat(WriteCost.TABLES.size() + 1)).append(" |\n");
+        for (BenchMain.Step s : steps) {
+            sb.append(String.format(Locale.ROOT, "| %s @ %,d | %s", s.config().name(), s.rate(),
+                    orNa("%.3f", s.cost().unitsPerRecord())));
+            for (String t : WriteCost.TABLES) {
+                sb.append(" | ").append(orNa("%.3f", s.cost().unitsPerRecordByTable().get(t)));
+            }
+            sb.append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** {@code format} of {@code v}, or "n/a" when it was not measured (NaN or null). */
+    static String orNa(String format, Double v) {
+        return v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, format, v);
     }
 
     static String table(List<BenchMain.Step> steps) {
@@ -65,22 +104,33 @@ final class Report {
                 + " %.1f after (the machine is shared: other builds may run during the run).%n%n",
                 LocalDate.now(ZoneOffset.UTC), wall.toMinutes(), wall.toSecondsPart(), machine, loadBefore,
                 loadAfter));
-        g.append(String.format(Locale.ROOT, "Settings: %d devices (half pumps, half dialysis machines), %d shards,"
-                + " per rate %d s warm-up then %d s measured; consumer in its own JVM (-Xmx1g).%n%n",
-                o.devices(), o.shards(), o.warmupSeconds(), o.measureSeconds()));
+        g.append(String.format(Locale.ROOT, "Settings: %,d devices (half pumps, half dialysis machines), %d shards;"
+                + " priming by catch-up: %d s of device time at %,d records/s sent as a backlog, then read by the"
+                + " consumer before measuring (at most %d s); per rate %d s warm-up then %d s measured; consumer in its"
+                + " own JVM (-Xmx1g), with the consumer's default lease settings.%n%n",
+                o.devices(), o.shards(), o.primeSeconds(), o.rates().get(0), o.primeTimeoutSeconds(),
+                o.warmupSeconds(), o.measureSeconds()));
         g.append("Configurations:\n\n");
         for (String name : o.configs()) {
             g.append("- `").append(name).append("`: ").append(BenchMain.CONFIGS.get(name).description()).append('\n');
         }
         g.append('\n').append(table(steps)).append('\n');
-        g.append("Columns: offered = records/s the simulator got acknowledged by Kinesis; sustained = records/s the"
-                + " consumer received; kept up = sustained >= 95 % of offered and the backlog drained within 5 s after"
-                + " the rate; device→state = device ts to durable state item (one sample per state write);"
-                + " arrival→state = Kinesis arrival to durable (every record); writes / record = device state +"
-                + " alert + quarantine items per record received; items / write call and write call ms = items per"
+        g.append(String.format(Locale.ROOT, "Columns: state = window fill when priming ended (records the consumer"
+                + " read per device as seconds of device time, against the 10-minute window; a lower bound for every"
+                + " rate), devices sending, seconds between the two scrapes; offered = records/s the simulator got"
+                + " acknowledged by Kinesis; sustained = records/s the consumer received; kept up = sustained >= %.0f %%"
+                + " of offered and the backlog drained within %.0f s after the rate; device→state = device ts to"
+                + " durable state item (one sample per state write); write units / accepted record ="
+                + " `vigil.dynamodb.write.units` (billed: 1 per started KB of each item written, failed conditional"
+                + " writes included, all tables) / `vigil.records.accepted`, n/a when the consumer has no such"
+                + " meter; bytes / state item = `vigil.dynamodb.item.bytes` of device-state items (mean over the"
+                + " interval; max as the summary reports it at the end); CPU ms / 1,000 records = consumer JVM CPU time"
+                + " / records received; CPU %% = CPU time / wall time (100 = one core); writes / record = device state +"
+                + " alert + quarantine PutItems per record received; items / write call and write call ms = items per"
                 + " `EffectsWriter.writeDurably` call (one per batch, or per record in the comparison) and its mean"
-                + " duration (`vigil.dynamodb.write.duration`); CPU = consumer JVM CPU time / wall time (100 ="
-                + " one core); heap = largest heap used sampled once a second.\n\n");
+                + " duration; arrival→state = Kinesis arrival to durable (every record); heap = largest heap used"
+                + " sampled once a second.%n%n", 100 * BenchMain.KEPT_UP_SHARE, BenchMain.KEPT_UP_DRAIN_SECONDS));
+        g.append("Write units per accepted record by table:\n\n").append(unitsTable(steps)).append('\n');
         g.append("Latency distribution, device→state, ms:\n\n");
         g.append("| configuration | p50 | p90 | p99 | p99.9 | p99.99 | max | samples |\n");
         g.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

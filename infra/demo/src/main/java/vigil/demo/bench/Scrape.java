@@ -94,4 +94,35 @@ final class Scrape {
             return Double.NaN;
         }
     }
+
+    /**
+     * The sum of the series named {@code prefix + suffix} (or with a base-unit part between them, as
+     * {@link #counter}) whose labels contain {@code label} ({@code null}: any); NaN when no such series exists, so
+     * that a meter the consumer does not have is told apart from one that counted nothing.
+     */
+    double labelled(String prefix, String suffix, String label) {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(prefix) + "(_[a-z]+)?" + java.util.regex.Pattern.quote(suffix));
+        double total = Double.NaN;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            String n = brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, space);
+            String labels = brace >= 0 && brace < space ? line.substring(brace, line.lastIndexOf('}', space) + 1) : "";
+            if (!name.matcher(n).matches() || (label != null && !labels.contains(label))) {
+                continue;
+            }
+            double v = parse(line.substring(space + 1));
+            if (!Double.isNaN(v)) {
+                total = Double.isNaN(total) ? v : total + v;
+            }
+        }
+        return total;
+    }
 }

@@ -2,6 +2,8 @@ package vigil.demo.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,12 +71,74 @@ class BenchReportTest {
         BenchOptions o = BenchOptions.parse(new String[] {"--rates", "100,200", "--configs", "ours,fast"});
         assertThat(o.rates()).containsExactly(100, 200);
         assertThat(o.configs()).containsExactly("ours", "fast");
-        assertThat(BenchOptions.parse(new String[0]).rates()).containsExactly(250, 1000, 2500, 5000);
+        BenchOptions defaults = BenchOptions.parse(new String[0]);
+        assertThat(defaults.rates()).containsExactly(100, 500);
+        assertThat(defaults.devices()).isEqualTo(100);
+        // steady state: a backlog covering the 10-minute window, at least 60 s measured per rate
+        assertThat(defaults.primeSeconds()).isGreaterThanOrEqualTo(600);
+        assertThat(defaults.measureSeconds()).isGreaterThanOrEqualTo(60);
+        assertThat(BenchOptions.parse(new String[] {"--prime-timeout", "90"}).primeTimeoutSeconds()).isEqualTo(90);
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--rates", "0"}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--configs", "lambda"}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--measure"}))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldComputeWriteUnitsPerAcceptedRecordByTableAndStateItemBytesFromTwoScrapes() throws Exception {
+        Scrape before = new Scrape(fixture("scrape-before.txt"));
+        Scrape after = new Scrape(fixture("scrape-after.txt"));
+        double accepted = after.counter("vigil_records_accepted") - before.counter("vigil_records_accepted");
+
+        WriteCost cost = WriteCost.between(before, after, accepted);
+
+        // 12,000 accepted; units: state 1,200, alerts 12, quarantine 0, device-recovery 600 (a series new in the
+        // interval), device-history none
+        assertThat(accepted).isEqualTo(12_000.0);
+        assertThat(cost.measured()).isTrue();
+        assertThat(cost.unitsPerRecord()).isCloseTo(1_812.0 / 12_000, within(1e-12));
+        assertThat(cost.unitsPerRecordByTable()).containsExactly(
+                entry("device-state", 0.1), entry("alerts", 0.001), entry("quarantine", 0.0),
+                entry("device-recovery", 0.05), entry("device-history", Double.NaN));
+        // device-state: 1,080,000 bytes in 1,200 items
+        assertThat(cost.stateItemBytesMean()).isEqualTo(900.0);
+        assertThat(cost.stateItemBytesMax()).isEqualTo(912.0);
+    }
+
+    @Test
+    void shouldReportNotAvailableWhenTheConsumerHasNoWriteUnitMeters() {
+        Scrape before = new Scrape("vigil_records_accepted_total 100.0\nvigil_dynamodb_writes_state_total 90.0\n");
+        Scrape after = new Scrape("vigil_records_accepted_total 700.0\nvigil_dynamodb_writes_state_total 300.0\n");
+
+        WriteCost cost = WriteCost.between(before, after, 600);
+
+        assertThat(cost.measured()).isFalse();
+        assertThat(cost.unitsPerRecordByTable().values()).allMatch(v -> v.isNaN());
+        assertThat(Report.orNa("%.2f", cost.unitsPerRecord())).isEqualTo("n/a");
+        assertThat(Report.itemBytes(cost)).isEqualTo("n/a");
+        assertThat(Report.unitsTable(List.of())).startsWith("| configuration | all tables | device-state");
+    }
+
+    @Test
+    void scrapeTellsAnAbsentSeriesFromAZeroOneAndFiltersByLabel() {
+        Scrape s = new Scrape(String.join("\n",
+                "vigil_dynamodb_write_units_total{table=\"alerts\"} 0.0",
+                "vigil_dynamodb_item_bytes_bytes_sum{table=\"device-state\"} 5000.0",
+                "vigil_dynamodb_item_bytes_bytes_sum{table=\"alerts\"} 700.0",
+                ""));
+        assertThat(s.labelled("vigil_dynamodb_write_units", "_total", "table=\"alerts\"")).isZero();
+        assertThat(s.labelled("vigil_dynamodb_write_units", "_total", "table=\"device-recovery\"")).isNaN();
+        // a base unit between name and suffix is accepted, as for counters
+        assertThat(s.labelled("vigil_dynamodb_item_bytes", "_sum", "table=\"device-state\"")).isEqualTo(5000.0);
+        assertThat(s.labelled("vigil_dynamodb_item_bytes", "_sum", null)).isEqualTo(5700.0);
+    }
+
+    private static String fixture(String name) throws Exception {
+        try (var in = BenchReportTest.class.getResourceAsStream("/bench/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
