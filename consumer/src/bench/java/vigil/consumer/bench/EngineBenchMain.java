@@ -16,6 +16,14 @@ import vigil.telemetry.TelemetryRecord;
  * in the same run, and heap per tracked device. Not a unit test: run with {@code ./vigil bench-engine} (see
  * docs/benchmarks.md). Options: {@code --records N} (1,000,000), {@code --devices N} (2,000),
  * {@code --memory-devices N} (100,000; 0 skips), {@code --rounds N} (2), {@code --seed N} (1).
+ *
+ * <p>Steady state on a file instead of the generated lines: {@code --file F} (a JSON-lines file, e.g. from
+ * {@code ./vigil sim ... --fast --out F}), with {@code --faults} (seeded malformed lines, duplicates, future
+ * timestamps: {@link BenchFile#addFaults}), {@code --shuffle-fields} (each device's own stable field order:
+ * {@link BenchFile#shuffleFields}), {@code --write-file OUT} (writes the transformed lines and exits) and
+ * {@code --prime-seconds N} (600: lines before the clock passes the first ts + N s fill the windows and are not
+ * timed) and {@code --baseline-lines N} (100,000: the baseline is timed over this many lines after priming; 0 skips
+ * it). See {@link SteadyStateRun}.
  */
 public final class EngineBenchMain {
     /** 62 records at 10 s = 610 s: every 10-minute window is full. */
@@ -28,8 +36,20 @@ public final class EngineBenchMain {
         int memoryDevices = 100_000;
         int rounds = 2;
         long seed = 1;
+        String file = null;
+        String writeFile = null;
+        boolean faults = false;
+        boolean shuffle = false;
+        long primeSeconds = 600;
+        int baselineLines = 100_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--file" -> file = args[++i];
+                case "--write-file" -> writeFile = args[++i];
+                case "--faults" -> faults = true;
+                case "--shuffle-fields" -> shuffle = true;
+                case "--prime-seconds" -> primeSeconds = Long.parseLong(args[++i]);
+                case "--baseline-lines" -> baselineLines = Integer.parseInt(args[++i]);
                 case "--records" -> records = Integer.parseInt(args[++i]);
                 case "--devices" -> devices = Integer.parseInt(args[++i]);
                 case "--memory-devices" -> memoryDevices = Integer.parseInt(args[++i]);
@@ -37,7 +57,9 @@ public final class EngineBenchMain {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 default -> {
                     System.out.println("Usage: vigil bench-engine [--records N] [--devices N] [--memory-devices N]"
-                            + " [--rounds N] [--seed N]");
+                            + " [--rounds N] [--seed N]\n"
+                            + "       vigil bench-engine --file F [--faults] [--shuffle-fields] [--prime-seconds N]"
+                            + " [--rounds N] [--seed N] [--memory-devices N] [--write-file OUT] [--baseline-lines N]");
                     return;
                 }
             }
@@ -45,6 +67,13 @@ public final class EngineBenchMain {
         Locale.setDefault(Locale.ROOT);
         System.out.printf("JVM %s, %d processors, max heap %d MB%n", System.getProperty("java.vm.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        if (file != null) {
+            steadyState(file, faults, shuffle, seed, primeSeconds, rounds, writeFile, baselineLines);
+            if (memoryDevices > 0 && writeFile == null) {
+                memory(memoryDevices);
+            }
+            return;
+        }
         long t = System.nanoTime();
         BenchData data = BenchData.generate(devices, records, seed);
         System.out.printf("generated %,d lines for %,d devices in %.1f s: pump %.0f B/record, dialysis %.0f B/record%n",
@@ -71,6 +100,66 @@ public final class EngineBenchMain {
         }
         if (memoryDevices > 0) {
             memory(memoryDevices);
+        }
+    }
+
+    private static void steadyState(String file, boolean faults, boolean shuffle, long seed, long primeSeconds,
+            int rounds, String writeFile, int baselineLines) {
+        long t = System.nanoTime();
+        if (!shuffle && !faults && writeFile == null) {
+            steadyState(BenchFile.load(java.nio.file.Path.of(file)), t, false, false, primeSeconds, rounds,
+                    baselineLines);
+            return;
+        }
+        java.util.List<byte[]> lines = BenchFile.read(java.nio.file.Path.of(file));
+        if (shuffle) {
+            lines = BenchFile.shuffleFields(lines, seed);
+        }
+        if (faults) {
+            lines = BenchFile.addFaults(lines, seed);
+        }
+        if (writeFile != null) {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(java.nio.file.Path.of(writeFile)), 1 << 16)) {
+                for (byte[] line : lines) {
+                    out.write(line);
+                    out.write('\n');
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.out.printf("wrote %,d lines to %s%n", lines.size(), writeFile);
+            return;
+        }
+        steadyState(BenchFile.toBenchData(lines), t, faults, shuffle, primeSeconds, rounds, baselineLines);
+    }
+
+    private static void steadyState(BenchData data, long t, boolean faults, boolean shuffle, long primeSeconds,
+            int rounds, int baselineLines) {
+        long[] clocks = SteadyStateRun.clocks(data);
+        int measureFrom = SteadyStateRun.firstLineAfter(clocks, primeSeconds * 1000);
+        System.out.printf("loaded %,d lines (faults %s, shuffled fields %s) in %.1f s: pump %.0f B/record,"
+                + " dialysis %.0f B/record; timed: lines %,d to %,d (after %d s of file time: windows full)%n",
+                data.lines, faults, shuffle, (System.nanoTime() - t) / 1e9, (double) data.pumpBytes / data.pumpLines,
+                (double) data.dialysisBytes / data.dialysisLines, measureFrom, data.lines, primeSeconds);
+        // No separate warm-up: the untimed priming part (two thirds of a 900 s file) warms the JIT up.
+        for (int round = 1; round <= rounds; round++) {
+            SteadyStateRun.Result decode = SteadyStateRun.decodeOnly(data, clocks, measureFrom);
+            SteadyStateRun.Result ours = SteadyStateRun.ours(data, clocks, measureFrom);
+            SteadyStateRun.Result base = baselineLines > 0
+                    ? SteadyStateRun.baseline(data, clocks, measureFrom, baselineLines)
+                    : new SteadyStateRun.Result(1, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 0);
+            System.out.printf("round %d (%s): steady state%n"
+                    + "  decode only:  %,10.0f records/s wall, %,10.0f records per CPU-second (%,d lines)%n"
+                    + "  decode + engine, ours:     %,10.0f records/s wall, %,10.0f records per CPU-second"
+                    + " (%,d lines; %d transitions in the whole pass)%n"
+                    + "  decode + engine, baseline: %,10.0f records/s wall, %,10.0f records per CPU-second"
+                    + " (%,d lines; %d raises in them)%n"
+                    + "  ours / baseline: x%.1f wall, x%.1f CPU%n",
+                    round, ProcessLoad.describe(), decode.perSecond(), decode.perCpuSecond(), decode.lines(),
+                    ours.perSecond(), ours.perCpuSecond(), ours.lines(), ours.count(),
+                    base.perSecond(), base.perCpuSecond(), base.lines(), base.count(),
+                    ours.perSecond() / base.perSecond(), ours.perCpuSecond() / base.perCpuSecond());
         }
     }
 

@@ -178,6 +178,16 @@ public final class ShardIngest {
         return bytes;
     }
 
+    /**
+     * For offline runs (benchmarks) that need the alert transitions only: the transitions collected since the last
+     * call. Quarantined records collected since then are dropped (they were counted in the meters) and no device
+     * snapshot is taken; the devices stay dirty. Not for the live consumer, whose effects must all become durable.
+     */
+    public List<AlertTransition> drainTransitionsOnly() {
+        quarantined.clear();
+        return engine.drainTransitions();
+    }
+
     /** Every effect collected since the last call, every changed device included: {@code drainEffects(true)}. */
     public PendingEffects drainEffects() {
         return drainEffects(true);

@@ -1,0 +1,187 @@
+package vigil.consumer.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import vigil.consumer.ingest.ShardIngest;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.rules.SettingsSource;
+import vigil.telemetry.DecodeResult;
+import vigil.telemetry.TelemetryDecoder;
+
+/**
+ * Decode + engine over a file's lines in steady state: the lines before {@code measureFrom} fill the windows
+ * (priming, not timed), the rest are timed. Ours is the live per-shard path ({@link ShardIngest#accept}: decode,
+ * quarantine, duplicates, late, ledger, windows, all rules, lifecycle, meters) with a tick every second of the
+ * processing clock and the alert transitions drained every 10,000 lines, as a KCL batch would; no durable device
+ * snapshot is built (that is the state writer's cost, measured apart). The baseline is {@link RescanBaseline} over
+ * the same lines with the same clock.
+ *
+ * <p>The processing clock ({@link #clocks}) follows the lines' {@code ts}: the greatest seen so far, except that a ts
+ * more than 300 s ahead of the clock does not move it (that record is the future-timestamp case the decoder rejects;
+ * letting it move the clock would put every device an hour behind).
+ */
+final class SteadyStateRun {
+    private static final int DRAIN_EVERY = 10_000;
+    private static final long TICK_EVERY_MILLIS = 1_000;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory
+            .getThreadMXBean();
+
+    private SteadyStateRun() {}
+
+    /** The processing clock at each line, computed once so that both implementations see the same clock. */
+    static long[] clocks(BenchData data) {
+        long[] clocks = new long[data.lines];
+        long clock = Long.MIN_VALUE;
+        for (int i = 0; i < data.lines; i++) {
+            long ts = scanTs(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1);
+            if (ts != Long.MIN_VALUE && (clock == Long.MIN_VALUE
+                    || (ts > clock && ts <= clock + TelemetryDecoder.MAX_FUTURE_SKEW_MILLIS))) {
+                clock = ts;
+            }
+            clocks[i] = Math.max(clock, 0);
+        }
+        return clocks;
+    }
+
+    /** The first line at which the clock reached the first line's clock + {@code primeMillis}. */
+    static int firstLineAfter(long[] clocks, long primeMillis) {
+        for (int i = 0; i < clocks.length; i++) {
+            if (clocks[i] >= clocks[0] + primeMillis) {
+                return i;
+            }
+        }
+        return clocks.length;
+    }
+
+    /** Records/s of ours over lines [measureFrom, end); the lines before it prime the windows. */
+    static Result ours(BenchData data, long[] clocks, int measureFrom) {
+        MutableClock clock = new MutableClock();
+        ShardIngest ingest = new ShardIngest("bench", clock, new ConsumerMeters(new SimpleMeterRegistry()),
+                SettingsSource.NONE);
+        long lastTick = Long.MIN_VALUE;
+        long transitions = 0;
+        long measuredStart = System.nanoTime();
+        long measuredCpu = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < data.lines; i++) {
+            if (i == measureFrom) {
+                measuredStart = System.nanoTime();
+                measuredCpu = CPU.getCurrentThreadCpuTime();
+            }
+            long now = clocks[i];
+            clock.nowMillis = now;
+            if (now - lastTick >= TICK_EVERY_MILLIS) {
+                lastTick = now;
+                ingest.onTick(now);
+            }
+            int offset = data.offsets[i];
+            ingest.accept(ByteBuffer.wrap(data.bytes, offset, data.offsets[i + 1] - offset - 1), "bench", i, now);
+            if (i % DRAIN_EVERY == DRAIN_EVERY - 1) {
+                transitions += ingest.drainTransitionsOnly().size();
+            }
+        }
+        transitions += ingest.drainTransitionsOnly().size();
+        return new Result(data.lines - measureFrom, System.nanoTime() - measuredStart,
+                CPU.getCurrentThreadCpuTime() - measuredCpu, transitions);
+    }
+
+    /**
+     * The baseline, primed without its rule rescans ({@link RescanBaseline#prime}), then timed over at most
+     * {@code timedLines} lines from {@code measureFrom} (its rate is flat once the windows are full).
+     */
+    static Result baseline(BenchData data, long[] clocks, int measureFrom, int timedLines) {
+        RescanBaseline baseline = new RescanBaseline();
+        for (int i = 0; i < measureFrom; i++) {
+            int offset = data.offsets[i];
+            baseline.prime(data.bytes, offset, data.offsets[i + 1] - offset - 1, clocks[i]);
+        }
+        int end = (int) Math.min(data.lines, (long) measureFrom + timedLines);
+        long cpu = CPU.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        for (int i = measureFrom; i < end; i++) {
+            int offset = data.offsets[i];
+            baseline.line(data.bytes, offset, data.offsets[i + 1] - offset - 1, clocks[i]);
+        }
+        long nanos = System.nanoTime() - start;
+        return new Result(end - measureFrom, nanos, CPU.getCurrentThreadCpuTime() - cpu, baseline.raised);
+    }
+
+    static Result decodeOnly(BenchData data, long[] clocks, int measureFrom) {
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        long decoded = 0;
+        long cpu = CPU.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        for (int i = measureFrom; i < data.lines; i++) {
+            int offset = data.offsets[i];
+            if (decoder.decode(data.bytes, offset, data.offsets[i + 1] - offset - 1, clocks[i])
+                    instanceof DecodeResult.Decoded) {
+                decoded++;
+            }
+        }
+        return new Result(data.lines - measureFrom, System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu,
+                decoded);
+    }
+
+    /**
+     * A timed pass over the steady part: lines, wall time, this thread's CPU time (robust to other processes on a
+     * shared machine: time spent waiting for a core is not counted), and a count (transitions/raises/decoded).
+     */
+    record Result(long lines, long wallNanos, long cpuNanos, long count) {
+        double perSecond() {
+            return lines / (wallNanos / 1e9);
+        }
+
+        double perCpuSecond() {
+            return lines / (cpuNanos / 1e9);
+        }
+    }
+
+    /** The first {@code "ts":} integer of a line, or MIN_VALUE (the replay's light scan). */
+    static long scanTs(byte[] b, int offset, int length) {
+        int end = offset + length;
+        for (int i = offset; i + 5 < end; i++) {
+            if (b[i] == '"' && b[i + 1] == 't' && b[i + 2] == 's' && b[i + 3] == '"') {
+                int j = i + 4;
+                while (j < end && (b[j] == ' ' || b[j] == ':')) {
+                    j++;
+                }
+                long v = 0;
+                int digits = 0;
+                while (j < end && b[j] >= '0' && b[j] <= '9' && digits < 18) {
+                    v = v * 10 + (b[j++] - '0');
+                    digits++;
+                }
+                return digits == 0 ? Long.MIN_VALUE : v;
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
+    /** The processing clock of the run, set by the loop. Single thread. */
+    static final class MutableClock extends Clock {
+        long nowMillis;
+
+        @Override
+        public long millis() {
+            return nowMillis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(nowMillis);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+    }
+}
