@@ -109,10 +109,10 @@ public final class TelemetryDecoder {
     private final long[] longs = new long[WireFields.SLOT_COUNT];
     private final double[] doubles = new double[WireFields.SLOT_COUNT];
     private final String[] strings = new String[WireFields.SLOT_COUNT];
+    /* Strings read from payloads, reused while the same characters come again (StringCache). */
+    private final StringCache stringCache = new StringCache();
     /* true when a decimal metric rounded to exactly one of its bounds but its exact value lies beyond it. */
     private final boolean[] beyondBound = new boolean[WireFields.SLOT_COUNT];
-    /* The device type named so far in this payload, 0 when none: picks the expected metric order. */
-    private int deviceTypeCode;
 
     /** What the parser saw in a slot. */
     private enum Kind {
@@ -178,24 +178,25 @@ public final class TelemetryDecoder {
             Arrays.fill(seenIn, 0);
             generation = 1;
         }
-        deviceTypeCode = 0;
     }
 
     // ---- parse pass -------------------------------------------------------------------------------------
 
     /*
-     * Field names: the parser is first asked whether the next name is the one usually written next
-     * (nextFieldName(SerializableString) compares the raw bytes, no symbol-table lookup); only when it is not is
-     * the name looked up. Names with escapes never match byte for byte and always take the lookup, which sees
-     * them unescaped.
+     * Field names: the next name is read from the payload's bytes (ReusableJsonParser#peekNameSlot: a hash of its
+     * bytes into the level's known names, confirmed by a byte compare), and the parser is then asked for exactly that
+     * name (nextFieldName(SerializableString): compares the raw bytes again, no symbol-table lookup). This works in
+     * any field order, so collectors that do not write the encoder's order cost no more. Only names the peek cannot
+     * tell (unknown names, escapes, non-ASCII, a string value not yet read) take Jackson's symbol table and the
+     * String lookup, which sees names unescaped. Either way the parser reads every token itself: the peek moves
+     * nothing, so a wrong peek could only cost time, never change a result.
      */
     private void parse(ReusableJsonParser p) throws IOException, NotJson {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw NotJson.INSTANCE;
         }
-        int expected = SCHEMA;
         while (true) {
-            int slot = nextName(p, expected, false);
+            int slot = nextName(p, p.peekNameSlot(WireFields.ENVELOPE_WIRE_NAMES), false);
             if (slot == END) {
                 break;
             }
@@ -208,7 +209,6 @@ public final class TelemetryDecoder {
             } else {
                 skip(p, value, 1);
             }
-            expected = slot >= 0 ? WireFields.nextSlot(slot) : -1;
         }
         if (!p.onlyWhitespaceLeft()) {
             throw NotJson.INSTANCE; // content after the object
@@ -219,7 +219,7 @@ public final class TelemetryDecoder {
 
     /**
      * Advances to the next name of the current object and returns its slot (-1 unknown), or {@link #END} at the
-     * object's end; anything else is not JSON.
+     * object's end; anything else is not JSON. {@code expected}: the slot the peek found, or -1.
      */
     private static int nextName(JsonParser p, int expected, boolean metrics) throws IOException, NotJson {
         JsonToken t;
@@ -242,24 +242,17 @@ public final class TelemetryDecoder {
     }
 
     /** Reads the members of {@code m} (level 2); the parser stands on its START_OBJECT. */
-    private void parseMetrics(JsonParser p) throws IOException, NotJson {
-        int expected = STATE;
+    private void parseMetrics(ReusableJsonParser p) throws IOException, NotJson {
         while (true) {
-            int slot = nextName(p, expected, true);
+            int slot = nextName(p, p.peekNameSlot(WireFields.METRIC_WIRE_NAMES), true);
             if (slot == END) {
                 return;
             }
             JsonToken value = p.nextToken();
             if (slot >= 0) {
                 store(p, value, slot, 2);
-                expected = slot != STATE
-                        ? WireFields.nextSlot(slot)
-                        : deviceTypeCode == 2
-                                ? WireFields.FIRST_DIALYSIS_METRIC_AFTER_STATE
-                                : WireFields.FIRST_PUMP_METRIC_AFTER_STATE;
             } else {
                 skip(p, value, 2);
-                expected = -1;
             }
         }
     }
@@ -310,8 +303,18 @@ public final class TelemetryDecoder {
                 kind = Kind.DECIMAL;
                 if (first) {
                     double v = ShortDecimal.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                    doubles[slot] = v == v ? v : p.getDoubleValue(); // NaN: not a short decimal, Jackson parses it
-                    beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
+                    if (v == v) {
+                        // A short decimal is never beyond a bound it rounds to: every bound in the spec is an
+                        // integer B, and a decimal m / 10^f != B (m < 10^15, f <= 15) differs from B by at least
+                        // 10^-f, more than 10^-15 relative (or, for B = 0, is at least 10^-15): far more than half a
+                        // double's spacing, so it cannot round to B. Skips the exact BigDecimal comparison for values
+                        // sent at a bound (airInLineUl 0.0 in every pump record).
+                        doubles[slot] = v;
+                        beyondBound[slot] = false;
+                    } else { // not a short decimal: Jackson parses it, and a bound is compared exactly
+                        doubles[slot] = p.getDoubleValue();
+                        beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
+                    }
                 }
             }
             case VALUE_TRUE, VALUE_FALSE -> {
@@ -339,16 +342,13 @@ public final class TelemetryDecoder {
     private void storeString(JsonParser p, int slot) throws IOException {
         switch (slot) {
             case SCHEMA -> longs[SCHEMA] = equalsChars(p, SCHEMA_CHARS) ? 1 : 0;
-            case DEVICE_TYPE -> {
-                longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
-                deviceTypeCode = (int) longs[DEVICE_TYPE];
-            }
+            case DEVICE_TYPE -> longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
             case STATE -> {
                 // The two state tables share no value: store the pump index, or the dialysis index + 16.
                 int pump = indexOf(p, PUMP_STATE_CHARS);
                 longs[STATE] = pump != 0 ? pump : 16 + indexOf(p, DIALYSIS_STATE_CHARS);
             }
-            default -> strings[slot] = p.getText();
+            default -> strings[slot] = stringCache.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         }
     }
 

@@ -1,0 +1,51 @@
+package vigil.telemetry;
+
+/**
+ * The decoder's strings ({@code deviceId}, {@code model}, {@code collectorId}, {@code careUnit}, {@code fw},
+ * {@code infusionId}) repeat from record to record. This cache returns the {@code String} it made the last time the
+ * same characters were read into the same entry, so that a steady stream allocates no strings and the records kept
+ * by the consumer share one instance per distinct value (a fleet has few models, collectors, care units and firmware
+ * versions; a device keeps its id). Direct-mapped by a hash of the characters; a collision replaces the entry, so
+ * the cache holds at most {@link #ENTRIES} strings, each at most {@link #MAX_CHARS} characters: bounded whatever the
+ * input.
+ *
+ * <p><b>Threading contract.</b> Confined to its owning {@link TelemetryDecoder}: one logical writer, serial calls.
+ */
+final class StringCache {
+    static final int ENTRIES = 4096;
+    /** Longer strings are not cached (every known string field of a valid record is at most 64 characters). */
+    static final int MAX_CHARS = 64;
+
+    private final String[] strings = new String[ENTRIES];
+
+    /** A string equal to {@code chars[offset, offset + length)}: a cached one when it is there. */
+    String get(char[] chars, int offset, int length) {
+        if (length > MAX_CHARS) {
+            return new String(chars, offset, length);
+        }
+        int h = length;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + chars[i];
+        }
+        int index = (h ^ (h >>> 12)) & (ENTRIES - 1);
+        String cached = strings[index];
+        if (cached != null && equal(cached, chars, offset, length)) {
+            return cached;
+        }
+        String s = new String(chars, offset, length);
+        strings[index] = s;
+        return s;
+    }
+
+    private static boolean equal(String s, char[] chars, int offset, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
