@@ -17,6 +17,7 @@ final class StringCache {
     static final int MAX_CHARS = 64;
 
     private final String[] strings = new String[ENTRIES];
+    private final char[][] keys = new char[ENTRIES][]; // the characters of strings[i], compared without String calls
 
     /** A string equal to {@code chars[offset, offset + length)}: a cached one when it is there. */
     String get(char[] chars, int offset, int length) {
@@ -28,21 +29,22 @@ final class StringCache {
             h = 31 * h + chars[i];
         }
         int index = (h ^ (h >>> 12)) & (ENTRIES - 1);
-        String cached = strings[index];
-        if (cached != null && equal(cached, chars, offset, length)) {
-            return cached;
+        char[] key = keys[index];
+        if (key != null && equal(key, chars, offset, length)) {
+            return strings[index];
         }
         String s = new String(chars, offset, length);
+        keys[index] = java.util.Arrays.copyOfRange(chars, offset, offset + length);
         strings[index] = s;
         return s;
     }
 
-    private static boolean equal(String s, char[] chars, int offset, int length) {
-        if (s.length() != length) {
+    private static boolean equal(char[] key, char[] chars, int offset, int length) {
+        if (key.length != length) {
             return false;
         }
         for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != chars[offset + i]) {
+            if (key[i] != chars[offset + i]) {
                 return false;
             }
         }

@@ -289,8 +289,14 @@ public final class TelemetryDecoder {
                 }
             }
             case VALUE_NUMBER_INT -> {
-                JsonParser.NumberType nt = p.getNumberType();
-                if (nt == JsonParser.NumberType.BIG_INTEGER) {
+                // Up to 18 digits read from the token's characters (no number conversion inside the parser).
+                long v = ShortDecimal.parseInteger(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                if (v != ShortDecimal.NOT_SHORT) {
+                    kind = Kind.INTEGER;
+                    if (first) {
+                        longs[slot] = v;
+                    }
+                } else if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     kind = Kind.BIG_INTEGER;
                 } else {
                     kind = Kind.INTEGER;

@@ -1,7 +1,6 @@
 package vigil.telemetry;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The known field names of one level of a record (the envelope, or {@code m}) as raw ASCII bytes, found by a hash of
@@ -44,10 +43,23 @@ final class WireNames {
             if (k == null) {
                 return -1;
             }
-            if (k.length == length && Arrays.equals(k, 0, length, b, start, start + length)) {
+            if (k.length == length && equal(k, b, start)) {
                 return slots[i];
             }
         }
+    }
+
+    /*
+     * A plain loop: names are short, and Arrays.equals's vectorized mismatch costs more to set up than it saves here
+     * (it was 11 % of the decode + engine profile on shuffled fields).
+     */
+    private static boolean equal(byte[] key, byte[] b, int start) {
+        for (int j = 0; j < key.length; j++) {
+            if (key[j] != b[start + j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /* Length, first, middle and last byte: distinguishes every known name of a level with few collisions. */

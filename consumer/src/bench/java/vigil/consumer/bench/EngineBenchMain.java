@@ -291,6 +291,20 @@ public final class EngineBenchMain {
         if (replay.deviceCount() != devices) {
             throw new AssertionError("expected " + devices + " devices");
         }
+        if (Boolean.getBoolean("vigil.bench.histogram")) { // -Dvigil.bench.histogram=true: where the bytes are
+            try {
+                Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+                String[] rows = String.valueOf(histogram).split("\n");
+                for (int i = 0; i < Math.min(rows.length, 45); i++) {
+                    System.out.println(rows[i]);
+                }
+            } catch (javax.management.JMException e) {
+                System.out.println("no class histogram: " + e);
+            }
+        }
+        java.lang.ref.Reference.reachabilityFence(replay); // measured live up to here
     }
 
     private static long usedHeapAfterGc() {
