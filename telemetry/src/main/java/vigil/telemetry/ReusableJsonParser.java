@@ -144,6 +144,47 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
         return i;
     }
 
+    /**
+     * The current token is a string value the parser has not read yet (it stands after the opening quote): the
+     * length of its content when that is plain ASCII up to the closing quote (bytes 0x20 to 0x7F except {@code "}
+     * and backslash, which JSON takes verbatim), else -1, and the caller reads it through the parser (escapes,
+     * non-ASCII, control characters: the parser decides). The content starts at {@link #inputPointer()} in
+     * {@link #inputBuffer()}; {@link #skipPlainString} then moves past it as the parser's own skip would.
+     */
+    int plainStringLength() {
+        if (!_tokenIncomplete || _currToken != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+            return -1;
+        }
+        byte[] b = _inputBuffer;
+        for (int i = _inputPtr, end = _inputEnd; i < end; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i - _inputPtr;
+            }
+            if (c < 0x20 || c == '\\') { // negative: non-ASCII
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    byte[] inputBuffer() {
+        return _inputBuffer;
+    }
+
+    int inputPointer() {
+        return _inputPtr;
+    }
+
+    /**
+     * Moves past the current string value, whose plain content of {@code length} bytes {@link #plainStringLength}
+     * measured, and its closing quote: what {@code _skipString()} does for such a string (no escapes, no newline).
+     */
+    void skipPlainString(int length) {
+        _inputPtr += length + 1;
+        _tokenIncomplete = false;
+    }
+
     /** Distinct field names held by the symbol table. */
     int symbolCount() {
         return _symbols.size();

@@ -1,5 +1,7 @@
 package vigil.telemetry;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The decoder's strings ({@code deviceId}, {@code model}, {@code collectorId}, {@code careUnit}, {@code fw},
  * {@code infusionId}) repeat from record to record. This cache returns the {@code String} it made the last time the
@@ -35,6 +37,35 @@ final class StringCache {
         }
         String s = new String(chars, offset, length);
         keys[index] = java.util.Arrays.copyOfRange(chars, offset, offset + length);
+        strings[index] = s;
+        return s;
+    }
+
+    /**
+     * As {@link #get(char[], int, int)} for ASCII bytes (the caller checked: every byte below 0x80), which are their
+     * own characters: the same entry and the same string as the characters would give.
+     */
+    String getAscii(byte[] bytes, int offset, int length) {
+        if (length > MAX_CHARS) {
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        }
+        int h = length;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + bytes[i];
+        }
+        int index = (h ^ (h >>> 12)) & (ENTRIES - 1);
+        char[] key = keys[index];
+        if (key != null && key.length == length) {
+            int i = 0;
+            while (i < length && key[i] == bytes[offset + i]) {
+                i++;
+            }
+            if (i == length) {
+                return strings[index];
+            }
+        }
+        String s = new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        keys[index] = s.toCharArray();
         strings[index] = s;
         return s;
     }

@@ -88,6 +88,11 @@ public final class TelemetryDecoder {
     private static final char[][] DEVICE_TYPE_CHARS = wireChars(DeviceType.values());
     private static final char[][] PUMP_STATE_CHARS = wireChars(PumpState.values());
     private static final char[][] DIALYSIS_STATE_CHARS = wireChars(DialysisState.values());
+    /* The same constants as ASCII bytes, for string values compared in the payload itself. */
+    private static final byte[] SCHEMA_BYTES = asciiBytes(new char[][] {SCHEMA_CHARS})[0];
+    private static final byte[][] DEVICE_TYPE_BYTES = asciiBytes(DEVICE_TYPE_CHARS);
+    private static final byte[][] PUMP_STATE_BYTES = asciiBytes(PUMP_STATE_CHARS);
+    private static final byte[][] DIALYSIS_STATE_BYTES = asciiBytes(DIALYSIS_STATE_CHARS);
     private static final DeviceType[] DEVICE_TYPES = DeviceType.values();
     private static final PumpState[] PUMP_STATES = PumpState.values();
     private static final DialysisState[] DIALYSIS_STATES = DialysisState.values();
@@ -278,7 +283,7 @@ public final class TelemetryDecoder {
     }
 
     /** Records a known field's value; only the first occurrence is kept, every occurrence is counted. */
-    private void store(JsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
+    private void store(ReusableJsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
         boolean first = mark(slot, Kind.NULL); // counted before its value is read; the kind is set below
         Kind kind;
         switch (value) {
@@ -345,7 +350,23 @@ public final class TelemetryDecoder {
      * schema, deviceType and state are only ever compared with constants: compared in the parser's char buffer,
      * kept as a code, never turned into a String. The other strings become part of the record.
      */
-    private void storeString(JsonParser p, int slot) throws IOException {
+    private void storeString(ReusableJsonParser p, int slot) throws IOException {
+        int length = p.plainStringLength();
+        if (length >= 0) { // plain ASCII: compared and copied from the payload bytes, then skipped
+            byte[] b = p.inputBuffer();
+            int start = p.inputPointer();
+            switch (slot) {
+                case SCHEMA -> longs[SCHEMA] = equalsBytes(b, start, length, SCHEMA_BYTES) ? 1 : 0;
+                case DEVICE_TYPE -> longs[DEVICE_TYPE] = indexOf(b, start, length, DEVICE_TYPE_BYTES);
+                case STATE -> {
+                    int pump = indexOf(b, start, length, PUMP_STATE_BYTES);
+                    longs[STATE] = pump != 0 ? pump : 16 + indexOf(b, start, length, DIALYSIS_STATE_BYTES);
+                }
+                default -> strings[slot] = stringCache.getAscii(b, start, length);
+            }
+            p.skipPlainString(length);
+            return;
+        }
         switch (slot) {
             case SCHEMA -> longs[SCHEMA] = equalsChars(p, SCHEMA_CHARS) ? 1 : 0;
             case DEVICE_TYPE -> longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
@@ -356,6 +377,36 @@ public final class TelemetryDecoder {
             }
             default -> strings[slot] = stringCache.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         }
+    }
+
+    /** 1 + the index of the candidate equal to {@code b[start, start + length)}, or 0. */
+    private static int indexOf(byte[] b, int start, int length, byte[][] candidates) {
+        for (int i = 0; i < candidates.length; i++) {
+            if (equalsBytes(b, start, length, candidates[i])) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean equalsBytes(byte[] b, int start, int length, byte[] expected) {
+        if (length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b[start + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[][] asciiBytes(char[][] chars) {
+        byte[][] out = new byte[chars.length][];
+        for (int i = 0; i < chars.length; i++) {
+            out[i] = new String(chars[i]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return out;
     }
 
     /** 1 + the index of the candidate equal to the current string value, or 0. */
