@@ -103,8 +103,8 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
 
     /**
      * The slot of the field name that the next token will be, looked up in {@code names} by its raw bytes, or -1 when
-     * it cannot be told cheaply: the current string value is not read yet, the next token is not a plain quoted name
-     * (escapes, non-ASCII, over {@link WireNames#MAX_NAME_BYTES} bytes), or the name is unknown. Reads the input, moves
+     * it cannot be told cheaply: the current string value is not read yet, the next token is not a quoted name, or
+     * the name is not one of {@code names} (escapes never match, as names compare unescaped bytes). Reads the input, moves
      * nothing: the caller then asks the parser for exactly that name ({@code nextFieldName(SerializableString)}),
      * which compares the bytes again and parses as {@code nextToken()} would, so a wrong guess costs time, never a
      * different result. Called where the next token is a name or the end of the object (after {@code START_OBJECT}
@@ -123,18 +123,7 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
         if (i >= end || b[i] != '"') {
             return -1;
         }
-        int start = i + 1;
-        int limit = Math.min(end, start + WireNames.MAX_NAME_BYTES + 1);
-        for (i = start; i < limit; i++) {
-            byte c = b[i];
-            if (c == '"') {
-                return names.slotOf(b, start, i - start);
-            }
-            if (c == '\\' || c < 0x20) { // escapes and control characters (and, as negative bytes, non-ASCII)
-                return -1;
-            }
-        }
-        return -1;
+        return names.slotOf(b, i + 1, end);
     }
 
     private static int skipWhitespace(byte[] b, int i, int end) {
