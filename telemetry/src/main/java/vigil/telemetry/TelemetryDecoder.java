@@ -114,6 +114,14 @@ public final class TelemetryDecoder {
     private final long[] longs = new long[WireFields.SLOT_COUNT];
     private final double[] doubles = new double[WireFields.SLOT_COUNT];
     private final String[] strings = new String[WireFields.SLOT_COUNT];
+    /*
+     * Field order of the previous records (see parse): learnedNext[slot] is the slot that followed slot the last
+     * time (END: the object ended; index ENVELOPE_START / METRICS_START: the first name), guessing is true when the
+     * last parsed record followed it throughout, orderHeld tracks that during a parse.
+     */
+    private final int[] learnedNext = newLearnedOrder();
+    private boolean guessing;
+    private boolean orderHeld;
     /* Strings read from payloads, reused while the same characters come again (StringCache). */
     private final StringCache stringCache = new StringCache();
     /* true when a decimal metric rounded to exactly one of its bounds but its exact value lies beyond it. */
@@ -142,6 +150,12 @@ public final class TelemetryDecoder {
         }
     }
 
+    private static int[] newLearnedOrder() {
+        int[] next = new int[WireFields.SLOT_COUNT + 2];
+        Arrays.fill(next, END);
+        return next;
+    }
+
     /** Decodes a whole byte array. */
     public DecodeResult decode(byte[] payload, long nowMillis) {
         return decode(payload, 0, payload.length, nowMillis);
@@ -168,6 +182,7 @@ public final class TelemetryDecoder {
         try {
             parse(p);
         } catch (NotJson | IOException e) {
+            guessing = false;
             // The message and location could hold payload text: never logged, never kept.
             return new DecodeResult.Rejected(RejectReason.NOT_JSON, readableDeviceId(), null);
         }
@@ -188,20 +203,25 @@ public final class TelemetryDecoder {
     // ---- parse pass -------------------------------------------------------------------------------------
 
     /*
-     * Field names: the next name is read from the payload's bytes (ReusableJsonParser#peekNameSlot: a hash of its
-     * bytes into the level's known names, confirmed by a byte compare), and the parser is then asked for exactly that
-     * name (nextFieldName(SerializableString): compares the raw bytes again, no symbol-table lookup). This works in
-     * any field order, so collectors that do not write the encoder's order cost no more. Only names the peek cannot
-     * tell (unknown names, escapes, non-ASCII, a string value not yet read) take Jackson's symbol table and the
-     * String lookup, which sees names unescaped. Either way the parser reads every token itself: the peek moves
-     * nothing, so a wrong peek could only cost time, never change a result.
+     * Field names. The parser is always asked for one exact name (nextFieldName(SerializableString): compares the
+     * raw bytes, no symbol-table lookup) when the decoder has a candidate, else it reads the next token itself; the
+     * parser reads every token either way, so a candidate only decides the speed, never the result. Candidates:
+     * - the order of the previous record (learnedNext: for each slot, the slot that followed it), while records
+     *   keep coming in one order (guessing): one byte compare per name, as a collector repeating its order allows;
+     * - otherwise the name read from the payload's bytes (ReusableJsonParser#peekNameSlot: the closing quote found
+     *   and the name compared eight bytes at a time), for collectors whose orders differ record to record.
+     * A record whose names all followed the learned order switches guessing on for the next one; a record that
+     * departs from it switches it off. Names neither way can tell (unknown names, escapes, non-ASCII, after a string
+     * value not read) take Jackson's symbol table and the String lookup, which sees names unescaped.
      */
     private void parse(ReusableJsonParser p) throws IOException, NotJson {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw NotJson.INSTANCE;
         }
+        orderHeld = true;
+        int previous = ENVELOPE_START;
         while (true) {
-            int slot = nextName(p, p.peekNameSlot(WireFields.ENVELOPE_WIRE_NAMES), false);
+            int slot = nextKnownName(p, previous, false);
             if (slot == END) {
                 break;
             }
@@ -214,17 +234,47 @@ public final class TelemetryDecoder {
             } else {
                 skip(p, value, 1);
             }
+            previous = slot;
         }
         if (!p.onlyWhitespaceLeft()) {
             throw NotJson.INSTANCE; // content after the object
         }
+        guessing = orderHeld;
     }
 
     private static final int END = -2;
+    /* learnedNext indexes for "first name of the envelope" and "first name of m". */
+    private static final int ENVELOPE_START = WireFields.SLOT_COUNT;
+    private static final int METRICS_START = WireFields.SLOT_COUNT + 1;
+
+    /**
+     * The slot of the next name (-1 unknown) or {@link #END}, with a candidate from the learned order or the
+     * payload's bytes (see above); {@code previous} is the slot of the name before it, a *_START index, or -1 after
+     * an unknown name. Learns the order as it goes.
+     */
+    private int nextKnownName(ReusableJsonParser p, int previous, boolean metrics) throws IOException, NotJson {
+        int learned = previous >= 0 ? learnedNext[previous] : END;
+        int slot;
+        if (guessing && learned >= 0) {
+            slot = nextName(p, learned, metrics);
+        } else {
+            slot = nextName(p, p.peekNameSlot(metrics ? WireFields.METRIC_WIRE_NAMES : WireFields.ENVELOPE_WIRE_NAMES),
+                    metrics);
+        }
+        if (previous >= 0) {
+            if (slot != learned) {
+                orderHeld = false;
+                learnedNext[previous] = slot;
+            }
+        } else {
+            orderHeld = false; // after an unknown name there is no order to follow
+        }
+        return slot;
+    }
 
     /**
      * Advances to the next name of the current object and returns its slot (-1 unknown), or {@link #END} at the
-     * object's end; anything else is not JSON. {@code expected}: the slot the peek found, or -1.
+     * object's end; anything else is not JSON. {@code expected}: the candidate slot, or -1 for none.
      */
     private static int nextName(JsonParser p, int expected, boolean metrics) throws IOException, NotJson {
         JsonToken t;
@@ -248,8 +298,9 @@ public final class TelemetryDecoder {
 
     /** Reads the members of {@code m} (level 2); the parser stands on its START_OBJECT. */
     private void parseMetrics(ReusableJsonParser p) throws IOException, NotJson {
+        int previous = METRICS_START;
         while (true) {
-            int slot = nextName(p, p.peekNameSlot(WireFields.METRIC_WIRE_NAMES), true);
+            int slot = nextKnownName(p, previous, true);
             if (slot == END) {
                 return;
             }
@@ -259,6 +310,7 @@ public final class TelemetryDecoder {
             } else {
                 skip(p, value, 2);
             }
+            previous = slot;
         }
     }
 
