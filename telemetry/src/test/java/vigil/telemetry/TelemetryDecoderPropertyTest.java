@@ -44,6 +44,32 @@ class TelemetryDecoderPropertyTest {
     }
 
     /**
+     * One decoder over a stream whose field order repeats for a while, then changes (a few collectors' orders
+     * interleaved, runs of one order, optional fields coming and going) answers as a fresh decoder does for each record.
+     */
+    @Property(seed = SEED, tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void shouldDecodeAStreamOfChangingFieldOrdersAsFreshDecodersDo(
+            @ForAll("recordLists") List<TelemetryRecord> records,
+            @ForAll long orderSeed) {
+        java.util.Random random = new java.util.Random(orderSeed);
+        long[] collectorSeeds = {orderSeed, orderSeed + 1, orderSeed + 2};
+        for (TelemetryRecord record : records) {
+            int runLength = 1 + random.nextInt(4);
+            int collector = random.nextInt(collectorSeeds.length + 1); // the last: the encoder's order
+            for (int i = 0; i < runLength; i++) {
+                byte[] payload = encoder.encode(record);
+                if (collector < collectorSeeds.length) {
+                    payload = Members.shuffled(payload, new java.util.Random(collectorSeeds[collector]));
+                }
+                assertThat(decoder.decode(payload, NOW_MILLIS))
+                        .as("seed %d", orderSeed)
+                        .isEqualTo(new TelemetryDecoder().decode(payload, NOW_MILLIS))
+                        .isEqualTo(new DecodeResult.Decoded(record));
+            }
+        }
+    }
+
+    /**
      * Field-level faults (wrong types, out-of-range values, nulls, missing, repeated and unknown fields, several at
      * once) give the same result whatever the field order: the check order is the spec's, not the payload's.
      */
@@ -133,6 +159,11 @@ class TelemetryDecoderPropertyTest {
     }
 
     // ---- generators ------------------------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<List<TelemetryRecord>> recordLists() {
+        return validRecords().list().ofMinSize(1).ofMaxSize(30);
+    }
 
     @Provide
     Arbitrary<TelemetryRecord> validRecords() {
