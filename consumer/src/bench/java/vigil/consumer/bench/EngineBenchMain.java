@@ -44,7 +44,7 @@ public final class EngineBenchMain {
         int baselineLines = 100_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--file" -> file = args[++i];
+                case "--file" -> file = args[++i]; // several: comma-separated, measured in turn each round
                 case "--write-file" -> writeFile = args[++i];
                 case "--faults" -> faults = true;
                 case "--shuffle-fields" -> shuffle = true;
@@ -106,61 +106,86 @@ public final class EngineBenchMain {
     private static void steadyState(String file, boolean faults, boolean shuffle, long seed, long primeSeconds,
             int rounds, String writeFile, int baselineLines) {
         long t = System.nanoTime();
-        if (!shuffle && !faults && writeFile == null) {
-            steadyState(BenchFile.load(java.nio.file.Path.of(file)), t, false, false, primeSeconds, rounds,
-                    baselineLines);
-            return;
-        }
-        java.util.List<byte[]> lines = BenchFile.read(java.nio.file.Path.of(file));
-        if (shuffle) {
-            lines = BenchFile.shuffleFields(lines, seed);
-        }
-        if (faults) {
-            lines = BenchFile.addFaults(lines, seed);
-        }
-        if (writeFile != null) {
-            try (java.io.OutputStream out = new java.io.BufferedOutputStream(
-                    java.nio.file.Files.newOutputStream(java.nio.file.Path.of(writeFile)), 1 << 16)) {
-                for (byte[] line : lines) {
-                    out.write(line);
-                    out.write('\n');
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        String[] files = file.split(",");
+        BenchData[] data = new BenchData[files.length];
+        for (int f = 0; f < files.length; f++) {
+            if (!shuffle && !faults && writeFile == null) {
+                data[f] = BenchFile.load(java.nio.file.Path.of(files[f]));
+                continue;
             }
-            System.out.printf("wrote %,d lines to %s%n", lines.size(), writeFile);
-            return;
+            java.util.List<byte[]> lines = BenchFile.read(java.nio.file.Path.of(files[f]));
+            if (shuffle) {
+                lines = BenchFile.shuffleFields(lines, seed);
+            }
+            if (faults) {
+                lines = BenchFile.addFaults(lines, seed);
+            }
+            if (writeFile != null) {
+                write(lines, writeFile);
+                return;
+            }
+            data[f] = BenchFile.toBenchData(lines);
         }
-        steadyState(BenchFile.toBenchData(lines), t, faults, shuffle, primeSeconds, rounds, baselineLines);
+        long[][] clocks = new long[files.length][];
+        int[] measureFrom = new int[files.length];
+        for (int f = 0; f < files.length; f++) {
+            clocks[f] = SteadyStateRun.clocks(data[f]);
+            measureFrom[f] = SteadyStateRun.firstLineAfter(clocks[f], primeSeconds * 1000);
+            System.out.printf("%s: %,d lines (transformed here: faults %s, shuffled fields %s), pump %.0f B/record,"
+                    + " dialysis %.0f B/record; timed: lines %,d to %,d (after %d s of file time: windows full)%n",
+                    files[f], data[f].lines, faults, shuffle, (double) data[f].pumpBytes / data[f].pumpLines,
+                    (double) data[f].dialysisBytes / data[f].dialysisLines, measureFrom[f], data[f].lines,
+                    primeSeconds);
+        }
+        System.out.printf("loaded in %.1f s; %s%n", (System.nanoTime() - t) / 1e9, ProcessLoad.describe());
+        // No separate warm-up: each pass's untimed priming part (two thirds of a 900 s file) warms the JIT up.
+        // Files alternate within a round, so that each is measured under the same machine load as the others.
+        for (int round = 1; round <= rounds; round++) {
+            for (int f = 0; f < files.length; f++) {
+                steadyStateRound(round, files[f], data[f], clocks[f], measureFrom[f], baselineLines);
+            }
+        }
     }
 
-    private static void steadyState(BenchData data, long t, boolean faults, boolean shuffle, long primeSeconds,
-            int rounds, int baselineLines) {
-        long[] clocks = SteadyStateRun.clocks(data);
-        int measureFrom = SteadyStateRun.firstLineAfter(clocks, primeSeconds * 1000);
-        System.out.printf("loaded %,d lines (faults %s, shuffled fields %s) in %.1f s: pump %.0f B/record,"
-                + " dialysis %.0f B/record; timed: lines %,d to %,d (after %d s of file time: windows full)%n",
-                data.lines, faults, shuffle, (System.nanoTime() - t) / 1e9, (double) data.pumpBytes / data.pumpLines,
-                (double) data.dialysisBytes / data.dialysisLines, measureFrom, data.lines, primeSeconds);
-        // No separate warm-up: the untimed priming part (two thirds of a 900 s file) warms the JIT up.
-        for (int round = 1; round <= rounds; round++) {
-            SteadyStateRun.Result decode = SteadyStateRun.decodeOnly(data, clocks, measureFrom);
-            SteadyStateRun.Result ours = SteadyStateRun.ours(data, clocks, measureFrom);
-            SteadyStateRun.Result base = baselineLines > 0
-                    ? SteadyStateRun.baseline(data, clocks, measureFrom, baselineLines)
-                    : new SteadyStateRun.Result(1, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 0);
-            System.out.printf("round %d (%s): steady state%n"
-                    + "  decode only:  %,10.0f records/s wall, %,10.0f records per CPU-second (%,d lines)%n"
-                    + "  decode + engine, ours:     %,10.0f records/s wall, %,10.0f records per CPU-second"
-                    + " (%,d lines; %d transitions in the whole pass)%n"
-                    + "  decode + engine, baseline: %,10.0f records/s wall, %,10.0f records per CPU-second"
-                    + " (%,d lines; %d raises in them)%n"
-                    + "  ours / baseline: x%.1f wall, x%.1f CPU%n",
-                    round, ProcessLoad.describe(), decode.perSecond(), decode.perCpuSecond(), decode.lines(),
-                    ours.perSecond(), ours.perCpuSecond(), ours.lines(), ours.count(),
-                    base.perSecond(), base.perCpuSecond(), base.lines(), base.count(),
-                    ours.perSecond() / base.perSecond(), ours.perCpuSecond() / base.perCpuSecond());
+    private static void steadyStateRound(int round, String file, BenchData data, long[] clocks, int measureFrom,
+            int baselineLines) {
+        SteadyStateRun.Result decode = SteadyStateRun.decodeOnly(data, clocks, measureFrom);
+        SteadyStateRun.Result ours = SteadyStateRun.ours(data, clocks, measureFrom);
+        SteadyStateRun.Result base = baselineLines > 0
+                ? SteadyStateRun.baseline(data, clocks, measureFrom, baselineLines)
+                : null;
+        System.out.printf("round %d, %s (%s): steady state; records/s wall, records per CPU-second of the whole"
+                + " timed part, of the median and of the fastest %,d-line chunk%n",
+                round, file, ProcessLoad.describe(), SteadyStateRun.Chunks.LINES);
+        print("decode only", decode, "");
+        print("decode + engine, ours", ours, "; " + ours.count() + " transitions in the whole pass");
+        if (base != null) {
+            print("decode + engine, rescanning baseline", base, "; " + base.count() + " raises in them");
+            System.out.printf("  ours / baseline: x%.1f wall, x%.1f per CPU-second, x%.1f median chunk,"
+                    + " x%.1f fastest chunk%n",
+                    ours.perSecond() / base.perSecond(), ours.perCpuSecond() / base.perCpuSecond(),
+                    ours.medianChunkPerCpuSecond() / base.medianChunkPerCpuSecond(),
+                    ours.bestChunkPerCpuSecond() / base.bestChunkPerCpuSecond());
         }
+    }
+
+    private static void print(String what, SteadyStateRun.Result r, String note) {
+        System.out.printf("  %-38s %,10.0f wall  %,10.0f CPU  %,10.0f median  %,10.0f fastest  (%,d lines%s)%n",
+                what + ":", r.perSecond(), r.perCpuSecond(), r.medianChunkPerCpuSecond(),
+                r.bestChunkPerCpuSecond(), r.lines(), note);
+    }
+
+    private static void write(java.util.List<byte[]> lines, String writeFile) {
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(
+                java.nio.file.Files.newOutputStream(java.nio.file.Path.of(writeFile)), 1 << 16)) {
+            for (byte[] line : lines) {
+                out.write(line);
+                out.write('\n');
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        System.out.printf("wrote %,d lines to %s%n", lines.size(), writeFile);
     }
 
     private static TelemetryRecord[] decodeAll(BenchData data) {

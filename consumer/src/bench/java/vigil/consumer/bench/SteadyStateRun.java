@@ -64,12 +64,16 @@ final class SteadyStateRun {
                 SettingsSource.NONE);
         long lastTick = Long.MIN_VALUE;
         long transitions = 0;
+        Chunks chunks = new Chunks(data.lines - measureFrom);
         long measuredStart = System.nanoTime();
         long measuredCpu = CPU.getCurrentThreadCpuTime();
         for (int i = 0; i < data.lines; i++) {
             if (i == measureFrom) {
                 measuredStart = System.nanoTime();
                 measuredCpu = CPU.getCurrentThreadCpuTime();
+                chunks.start(measuredCpu);
+            } else if (i > measureFrom) {
+                chunks.line(i - measureFrom);
             }
             long now = clocks[i];
             clock.nowMillis = now;
@@ -85,7 +89,7 @@ final class SteadyStateRun {
         }
         transitions += ingest.drainTransitionsOnly().size();
         return new Result(data.lines - measureFrom, System.nanoTime() - measuredStart,
-                CPU.getCurrentThreadCpuTime() - measuredCpu, transitions);
+                CPU.getCurrentThreadCpuTime() - measuredCpu, transitions, chunks.best(), chunks.median());
     }
 
     /**
@@ -101,12 +105,18 @@ final class SteadyStateRun {
         int end = (int) Math.min(data.lines, (long) measureFrom + timedLines);
         long cpu = CPU.getCurrentThreadCpuTime();
         long start = System.nanoTime();
+        Chunks chunks = new Chunks(end - measureFrom);
+        chunks.start(cpu);
         for (int i = measureFrom; i < end; i++) {
+            if (i > measureFrom) {
+                chunks.line(i - measureFrom);
+            }
             int offset = data.offsets[i];
             baseline.line(data.bytes, offset, data.offsets[i + 1] - offset - 1, clocks[i]);
         }
         long nanos = System.nanoTime() - start;
-        return new Result(end - measureFrom, nanos, CPU.getCurrentThreadCpuTime() - cpu, baseline.raised);
+        return new Result(end - measureFrom, nanos, CPU.getCurrentThreadCpuTime() - cpu, baseline.raised,
+                chunks.best(), chunks.median());
     }
 
     static Result decodeOnly(BenchData data, long[] clocks, int measureFrom) {
@@ -119,7 +129,12 @@ final class SteadyStateRun {
         }
         long cpu = CPU.getCurrentThreadCpuTime();
         long start = System.nanoTime();
+        Chunks chunks = new Chunks(data.lines - measureFrom);
+        chunks.start(cpu);
         for (int i = measureFrom; i < data.lines; i++) {
+            if (i > measureFrom) {
+                chunks.line(i - measureFrom);
+            }
             int offset = data.offsets[i];
             if (decoder.decode(data.bytes, offset, data.offsets[i + 1] - offset - 1, clocks[i])
                     instanceof DecodeResult.Decoded) {
@@ -127,20 +142,68 @@ final class SteadyStateRun {
             }
         }
         return new Result(data.lines - measureFrom, System.nanoTime() - start, CPU.getCurrentThreadCpuTime() - cpu,
-                decoded);
+                decoded, chunks.best(), chunks.median());
     }
 
     /**
      * A timed pass over the steady part: lines, wall time, this thread's CPU time (robust to other processes on a
-     * shared machine: time spent waiting for a core is not counted), and a count (transitions/raises/decoded).
+     * shared machine: time spent waiting for a core is not counted), a count (transitions/raises/decoded), and the
+     * records per CPU-second of the fastest and the median chunk of {@link Chunks#LINES} lines.
      */
-    record Result(long lines, long wallNanos, long cpuNanos, long count) {
+    record Result(long lines, long wallNanos, long cpuNanos, long count, double bestChunkPerCpuSecond,
+            double medianChunkPerCpuSecond) {
         double perSecond() {
             return lines / (wallNanos / 1e9);
         }
 
         double perCpuSecond() {
             return lines / (cpuNanos / 1e9);
+        }
+    }
+
+    /**
+     * CPU time per chunk of the timed lines. On a machine shared with other builds even the thread's CPU time
+     * varies with the neighbours (shared caches; a virtual CPU descheduled by its host still counts as running),
+     * so besides the whole pass the fastest chunk is reported: the rate the code reaches when left alone.
+     */
+    static final class Chunks {
+        static final int LINES = 20_000;
+        private final long[] cpuNanos;
+        private int n;
+        private long chunkStartCpu;
+
+        Chunks(long lines) {
+            cpuNanos = new long[(int) Math.max(1, lines / LINES)];
+        }
+
+        void start(long cpuNow) {
+            chunkStartCpu = cpuNow;
+        }
+
+        /** Called with the index (from the start of the timed part) of every line but the first. */
+        void line(int index) {
+            if (index % LINES == 0 && n < cpuNanos.length) {
+                long now = CPU.getCurrentThreadCpuTime();
+                cpuNanos[n++] = now - chunkStartCpu;
+                chunkStartCpu = now;
+            }
+        }
+
+        double best() {
+            long min = Long.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                min = Math.min(min, cpuNanos[i]);
+            }
+            return n == 0 ? Double.NaN : LINES / (min / 1e9);
+        }
+
+        double median() {
+            if (n == 0) {
+                return Double.NaN;
+            }
+            long[] sorted = java.util.Arrays.copyOf(cpuNanos, n);
+            java.util.Arrays.sort(sorted);
+            return LINES / (sorted[n / 2] / 1e9);
         }
     }
 
