@@ -66,8 +66,16 @@ final class BenchFile {
      */
     static List<byte[]> shuffleFields(List<byte[]> lines, long seed) {
         List<byte[]> out = new ArrayList<>(lines.size());
+        vigil.telemetry.TelemetryDecoder inOrder = new vigil.telemetry.TelemetryDecoder();
+        vigil.telemetry.TelemetryDecoder shuffled = new vigil.telemetry.TelemetryDecoder();
         for (byte[] line : lines) {
-            out.add(shuffle(line, seed));
+            byte[] s = shuffle(line, seed);
+            // Self-check: the shuffled line decodes to exactly what the original line decodes to.
+            if (!inOrder.decode(line, Long.MAX_VALUE / 2).equals(shuffled.decode(s, Long.MAX_VALUE / 2))) {
+                throw new IllegalStateException("a shuffled line decodes differently: " + new String(s,
+                        StandardCharsets.UTF_8));
+            }
+            out.add(s);
         }
         return out;
     }
