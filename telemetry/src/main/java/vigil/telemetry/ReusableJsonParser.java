@@ -2,6 +2,7 @@ package vigil.telemetry;
 
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.JsonReadContext;
@@ -104,8 +105,9 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
     /**
      * The slot of the field name that the next token will be, looked up in {@code names} by its raw bytes, or -1 when
      * it cannot be told cheaply: the current string value is not read yet, the next token is not a quoted name, or
-     * the name is not one of {@code names} (escapes never match, as names compare unescaped bytes). Reads the input, moves
-     * nothing: the caller then asks the parser for exactly that name ({@code nextFieldName(SerializableString)}),
+     * the name is not one of {@code names} (an escaped name never matches: names are compared as raw bytes). Reads
+     * the input, moves nothing: the caller then asks the parser for exactly that name
+     * ({@code nextFieldName(SerializableString)}),
      * which compares the bytes again and parses as {@code nextToken()} would, so a wrong guess costs time, never a
      * different result. Called where the next token is a name or the end of the object (after {@code START_OBJECT}
      * or a complete value).
@@ -141,7 +143,7 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
      * {@link #inputBuffer()}; {@link #skipPlainString} then moves past it as the parser's own skip would.
      */
     int plainStringLength() {
-        if (!_tokenIncomplete || _currToken != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+        if (!_tokenIncomplete || _currToken != JsonToken.VALUE_STRING) {
             return -1;
         }
         byte[] b = _inputBuffer;

@@ -45,7 +45,8 @@ class TelemetryDecoderPropertyTest {
 
     /**
      * One decoder over a stream whose field order repeats for a while, then changes (a few collectors' orders
-     * interleaved, runs of one order, optional fields coming and going) answers as a fresh decoder does for each record.
+     * interleaved, runs of one order, optional fields coming and going) answers as a fresh decoder does for each
+     * record.
      */
     @Property(seed = SEED, tries = 200, edgeCases = EdgeCasesMode.NONE)
     void shouldDecodeAStreamOfChangingFieldOrdersAsFreshDecodersDo(
