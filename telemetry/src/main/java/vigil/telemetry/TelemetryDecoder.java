@@ -826,9 +826,16 @@ public final class TelemetryDecoder {
         return doubles[f.slot()]; // integers were widened into doubles during validation
     }
 
+    /* +0.0, the usual airInLineUl: one shared box instead of one per record (Double.valueOf caches nothing). */
+    private static final Double POSITIVE_ZERO = 0.0;
+
     private Double optNum(FieldSpec f) {
         Kind k = kind(f.slot());
-        return k == Kind.INTEGER || k == Kind.DECIMAL ? Double.valueOf(doubles[f.slot()]) : null;
+        if (k != Kind.INTEGER && k != Kind.DECIMAL) {
+            return null;
+        }
+        double v = doubles[f.slot()];
+        return Double.doubleToRawLongBits(v) == 0 ? POSITIVE_ZERO : Double.valueOf(v); // -0.0 keeps its own box
     }
 
     private boolean bool(FieldSpec f) {
