@@ -2,6 +2,7 @@ package vigil.telemetry;
 
 import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.ContentReference;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.json.JsonReadContext;
@@ -99,6 +100,80 @@ final class ReusableJsonParser extends UTF8StreamJsonParser {
             }
         }
         return true;
+    }
+
+    /**
+     * The slot of the field name that the next token will be, looked up in {@code names} by its raw bytes, or -1 when
+     * it cannot be told cheaply: the current string value is not read yet, the next token is not a quoted name, or
+     * the name is not one of {@code names} (an escaped name never matches: names are compared as raw bytes). Reads
+     * the input, moves nothing: the caller then asks the parser for exactly that name
+     * ({@code nextFieldName(SerializableString)}),
+     * which compares the bytes again and parses as {@code nextToken()} would, so a wrong guess costs time, never a
+     * different result. Called where the next token is a name or the end of the object (after {@code START_OBJECT}
+     * or a complete value).
+     */
+    int peekNameSlot(WireNames names) {
+        if (_tokenIncomplete) {
+            return -1; // a string value not read yet: where it ends is not known without scanning it
+        }
+        byte[] b = _inputBuffer;
+        int end = _inputEnd;
+        int i = skipWhitespace(b, _inputPtr, end);
+        if (i < end && b[i] == ',') {
+            i = skipWhitespace(b, i + 1, end);
+        }
+        if (i >= end || b[i] != '"') {
+            return -1;
+        }
+        return names.slotOf(b, i + 1, end);
+    }
+
+    private static int skipWhitespace(byte[] b, int i, int end) {
+        while (i < end && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The current token is a string value the parser has not read yet (it stands after the opening quote): the
+     * length of its content when that is plain ASCII up to the closing quote (bytes 0x20 to 0x7F except {@code "}
+     * and backslash, which JSON takes verbatim), else -1, and the caller reads it through the parser (escapes,
+     * non-ASCII, control characters: the parser decides). The content starts at {@link #inputPointer()} in
+     * {@link #inputBuffer()}; {@link #skipPlainString} then moves past it as the parser's own skip would.
+     */
+    int plainStringLength() {
+        if (!_tokenIncomplete || _currToken != JsonToken.VALUE_STRING) {
+            return -1;
+        }
+        byte[] b = _inputBuffer;
+        for (int i = _inputPtr, end = _inputEnd; i < end; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                return i - _inputPtr;
+            }
+            if (c < 0x20 || c == '\\') { // negative: non-ASCII
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    byte[] inputBuffer() {
+        return _inputBuffer;
+    }
+
+    int inputPointer() {
+        return _inputPtr;
+    }
+
+    /**
+     * Moves past the current string value, whose plain content of {@code length} bytes {@link #plainStringLength}
+     * measured, and its closing quote: what {@code _skipString()} does for such a string (no escapes, no newline).
+     */
+    void skipPlainString(int length) {
+        _inputPtr += length + 1;
+        _tokenIncomplete = false;
     }
 
     /** Distinct field names held by the symbol table. */

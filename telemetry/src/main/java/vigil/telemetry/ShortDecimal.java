@@ -15,7 +15,37 @@ final class ShortDecimal {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
     };
 
+    /** {@link #parseInteger}'s answer for an integer of more than 18 digits. */
+    static final long NOT_SHORT = Long.MIN_VALUE;
+    private static final int MAX_INTEGER_DIGITS = 18; // 10^18 - 1 < 2^63 - 1: never overflows
+
     private ShortDecimal() {}
+
+    /**
+     * The value of the JSON integer in {@code text[offset, offset + length)} ({@code -?digits}, a token the parser
+     * already validated), or {@link #NOT_SHORT} when it has more than 18 digits (the caller asks the parser, which
+     * tells a long from a big integer). {@code -0} is 0, as the parser gives it.
+     */
+    static long parseInteger(char[] text, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        boolean negative = i < end && text[i] == '-';
+        if (negative) {
+            i++;
+        }
+        if (end - i > MAX_INTEGER_DIGITS || end == i) {
+            return NOT_SHORT;
+        }
+        long value = 0;
+        for (; i < end; i++) {
+            char c = text[i];
+            if (c < '0' || c > '9') {
+                return NOT_SHORT;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return negative ? -value : value;
+    }
 
     /**
      * The double nearest to the JSON number in {@code text[offset, offset + length)}, or NaN when it is not of the

@@ -88,6 +88,11 @@ public final class TelemetryDecoder {
     private static final char[][] DEVICE_TYPE_CHARS = wireChars(DeviceType.values());
     private static final char[][] PUMP_STATE_CHARS = wireChars(PumpState.values());
     private static final char[][] DIALYSIS_STATE_CHARS = wireChars(DialysisState.values());
+    /* The same constants as ASCII bytes, for string values compared in the payload itself. */
+    private static final byte[] SCHEMA_BYTES = asciiBytes(new char[][] {SCHEMA_CHARS})[0];
+    private static final byte[][] DEVICE_TYPE_BYTES = asciiBytes(DEVICE_TYPE_CHARS);
+    private static final byte[][] PUMP_STATE_BYTES = asciiBytes(PUMP_STATE_CHARS);
+    private static final byte[][] DIALYSIS_STATE_BYTES = asciiBytes(DIALYSIS_STATE_CHARS);
     private static final DeviceType[] DEVICE_TYPES = DeviceType.values();
     private static final PumpState[] PUMP_STATES = PumpState.values();
     private static final DialysisState[] DIALYSIS_STATES = DialysisState.values();
@@ -109,10 +114,18 @@ public final class TelemetryDecoder {
     private final long[] longs = new long[WireFields.SLOT_COUNT];
     private final double[] doubles = new double[WireFields.SLOT_COUNT];
     private final String[] strings = new String[WireFields.SLOT_COUNT];
+    /*
+     * Field order of the previous records (see parse): learnedNext[slot] is the slot that followed slot the last
+     * time (END: the object ended; index ENVELOPE_START / METRICS_START: the first name), guessing is true when the
+     * last parsed record followed it throughout, orderHeld tracks that during a parse.
+     */
+    private final int[] learnedNext = newLearnedOrder();
+    private boolean guessing;
+    private boolean orderHeld;
+    /* Strings read from payloads, reused while the same characters come again (StringCache). */
+    private final StringCache stringCache = new StringCache();
     /* true when a decimal metric rounded to exactly one of its bounds but its exact value lies beyond it. */
     private final boolean[] beyondBound = new boolean[WireFields.SLOT_COUNT];
-    /* The device type named so far in this payload, 0 when none: picks the expected metric order. */
-    private int deviceTypeCode;
 
     /** What the parser saw in a slot. */
     private enum Kind {
@@ -135,6 +148,12 @@ public final class TelemetryDecoder {
         private NotJson() {
             super("not JSON", null, false, false);
         }
+    }
+
+    private static int[] newLearnedOrder() {
+        int[] next = new int[WireFields.SLOT_COUNT + 2];
+        Arrays.fill(next, END);
+        return next;
     }
 
     /** Decodes a whole byte array. */
@@ -163,6 +182,7 @@ public final class TelemetryDecoder {
         try {
             parse(p);
         } catch (NotJson | IOException e) {
+            guessing = false;
             // The message and location could hold payload text: never logged, never kept.
             return new DecodeResult.Rejected(RejectReason.NOT_JSON, readableDeviceId(), null);
         }
@@ -178,24 +198,30 @@ public final class TelemetryDecoder {
             Arrays.fill(seenIn, 0);
             generation = 1;
         }
-        deviceTypeCode = 0;
     }
 
     // ---- parse pass -------------------------------------------------------------------------------------
 
     /*
-     * Field names: the parser is first asked whether the next name is the one usually written next
-     * (nextFieldName(SerializableString) compares the raw bytes, no symbol-table lookup); only when it is not is
-     * the name looked up. Names with escapes never match byte for byte and always take the lookup, which sees
-     * them unescaped.
+     * Field names. The parser is always asked for one exact name (nextFieldName(SerializableString): compares the
+     * raw bytes, no symbol-table lookup) when the decoder has a candidate, else it reads the next token itself; the
+     * parser reads every token either way, so a candidate only decides the speed, never the result. Candidates:
+     * - the order of the previous record (learnedNext: for each slot, the slot that followed it), while records
+     *   keep coming in one order (guessing): one byte compare per name, as a collector repeating its order allows;
+     * - otherwise the name read from the payload's bytes (ReusableJsonParser#peekNameSlot: the closing quote found
+     *   and the name compared eight bytes at a time), for collectors whose orders differ record to record.
+     * A record whose names all followed the learned order switches guessing on for the next one; a record that
+     * departs from it switches it off. Names neither way can tell (unknown names, escapes, non-ASCII, after a string
+     * value not read) take Jackson's symbol table and the String lookup, which sees names unescaped.
      */
     private void parse(ReusableJsonParser p) throws IOException, NotJson {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw NotJson.INSTANCE;
         }
-        int expected = SCHEMA;
+        orderHeld = true;
+        int previous = ENVELOPE_START;
         while (true) {
-            int slot = nextName(p, expected, false);
+            int slot = nextKnownName(p, previous, false);
             if (slot == END) {
                 break;
             }
@@ -208,18 +234,47 @@ public final class TelemetryDecoder {
             } else {
                 skip(p, value, 1);
             }
-            expected = slot >= 0 ? WireFields.nextSlot(slot) : -1;
+            previous = slot;
         }
         if (!p.onlyWhitespaceLeft()) {
             throw NotJson.INSTANCE; // content after the object
         }
+        guessing = orderHeld;
     }
 
     private static final int END = -2;
+    /* learnedNext indexes for "first name of the envelope" and "first name of m". */
+    private static final int ENVELOPE_START = WireFields.SLOT_COUNT;
+    private static final int METRICS_START = WireFields.SLOT_COUNT + 1;
+
+    /**
+     * The slot of the next name (-1 unknown) or {@link #END}, with a candidate from the learned order or the
+     * payload's bytes (see above); {@code previous} is the slot of the name before it, a *_START index, or -1 after
+     * an unknown name. Learns the order as it goes.
+     */
+    private int nextKnownName(ReusableJsonParser p, int previous, boolean metrics) throws IOException, NotJson {
+        int learned = previous >= 0 ? learnedNext[previous] : END;
+        int slot;
+        if (guessing && learned >= 0) {
+            slot = nextName(p, learned, metrics);
+        } else {
+            slot = nextName(p, p.peekNameSlot(metrics ? WireFields.METRIC_WIRE_NAMES : WireFields.ENVELOPE_WIRE_NAMES),
+                    metrics);
+        }
+        if (previous >= 0) {
+            if (slot != learned) {
+                orderHeld = false;
+                learnedNext[previous] = slot;
+            }
+        } else {
+            orderHeld = false; // after an unknown name there is no order to follow
+        }
+        return slot;
+    }
 
     /**
      * Advances to the next name of the current object and returns its slot (-1 unknown), or {@link #END} at the
-     * object's end; anything else is not JSON.
+     * object's end; anything else is not JSON. {@code expected}: the candidate slot, or -1 for none.
      */
     private static int nextName(JsonParser p, int expected, boolean metrics) throws IOException, NotJson {
         JsonToken t;
@@ -242,25 +297,20 @@ public final class TelemetryDecoder {
     }
 
     /** Reads the members of {@code m} (level 2); the parser stands on its START_OBJECT. */
-    private void parseMetrics(JsonParser p) throws IOException, NotJson {
-        int expected = STATE;
+    private void parseMetrics(ReusableJsonParser p) throws IOException, NotJson {
+        int previous = METRICS_START;
         while (true) {
-            int slot = nextName(p, expected, true);
+            int slot = nextKnownName(p, previous, true);
             if (slot == END) {
                 return;
             }
             JsonToken value = p.nextToken();
             if (slot >= 0) {
                 store(p, value, slot, 2);
-                expected = slot != STATE
-                        ? WireFields.nextSlot(slot)
-                        : deviceTypeCode == 2
-                                ? WireFields.FIRST_DIALYSIS_METRIC_AFTER_STATE
-                                : WireFields.FIRST_PUMP_METRIC_AFTER_STATE;
             } else {
                 skip(p, value, 2);
-                expected = -1;
             }
+            previous = slot;
         }
     }
 
@@ -285,7 +335,7 @@ public final class TelemetryDecoder {
     }
 
     /** Records a known field's value; only the first occurrence is kept, every occurrence is counted. */
-    private void store(JsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
+    private void store(ReusableJsonParser p, JsonToken value, int slot, int level) throws IOException, NotJson {
         boolean first = mark(slot, Kind.NULL); // counted before its value is read; the kind is set below
         Kind kind;
         switch (value) {
@@ -296,8 +346,14 @@ public final class TelemetryDecoder {
                 }
             }
             case VALUE_NUMBER_INT -> {
-                JsonParser.NumberType nt = p.getNumberType();
-                if (nt == JsonParser.NumberType.BIG_INTEGER) {
+                // Up to 18 digits read from the token's characters (no number conversion inside the parser).
+                long v = ShortDecimal.parseInteger(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                if (v != ShortDecimal.NOT_SHORT) {
+                    kind = Kind.INTEGER;
+                    if (first) {
+                        longs[slot] = v;
+                    }
+                } else if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
                     kind = Kind.BIG_INTEGER;
                 } else {
                     kind = Kind.INTEGER;
@@ -310,8 +366,18 @@ public final class TelemetryDecoder {
                 kind = Kind.DECIMAL;
                 if (first) {
                     double v = ShortDecimal.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                    doubles[slot] = v == v ? v : p.getDoubleValue(); // NaN: not a short decimal, Jackson parses it
-                    beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
+                    if (v == v) {
+                        // A short decimal is never beyond a bound it rounds to: every bound in the spec is an
+                        // integer B, and a decimal m / 10^f != B (m < 10^15, f <= 15) differs from B by at least
+                        // 10^-f, more than 10^-15 relative (or, for B = 0, is at least 10^-15): far more than half a
+                        // double's spacing, so it cannot round to B. Skips the exact BigDecimal comparison for values
+                        // sent at a bound (airInLineUl 0.0 in every pump record).
+                        doubles[slot] = v;
+                        beyondBound[slot] = false;
+                    } else { // not a short decimal: Jackson parses it, and a bound is compared exactly
+                        doubles[slot] = p.getDoubleValue();
+                        beyondBound[slot] = isBeyondBound(p, slot, doubles[slot]);
+                    }
                 }
             }
             case VALUE_TRUE, VALUE_FALSE -> {
@@ -336,20 +402,63 @@ public final class TelemetryDecoder {
      * schema, deviceType and state are only ever compared with constants: compared in the parser's char buffer,
      * kept as a code, never turned into a String. The other strings become part of the record.
      */
-    private void storeString(JsonParser p, int slot) throws IOException {
+    private void storeString(ReusableJsonParser p, int slot) throws IOException {
+        int length = p.plainStringLength();
+        if (length >= 0) { // plain ASCII: compared and copied from the payload bytes, then skipped
+            byte[] b = p.inputBuffer();
+            int start = p.inputPointer();
+            switch (slot) {
+                case SCHEMA -> longs[SCHEMA] = equalsBytes(b, start, length, SCHEMA_BYTES) ? 1 : 0;
+                case DEVICE_TYPE -> longs[DEVICE_TYPE] = indexOf(b, start, length, DEVICE_TYPE_BYTES);
+                case STATE -> {
+                    int pump = indexOf(b, start, length, PUMP_STATE_BYTES);
+                    longs[STATE] = pump != 0 ? pump : 16 + indexOf(b, start, length, DIALYSIS_STATE_BYTES);
+                }
+                default -> strings[slot] = stringCache.getAscii(b, start, length);
+            }
+            p.skipPlainString(length);
+            return;
+        }
         switch (slot) {
             case SCHEMA -> longs[SCHEMA] = equalsChars(p, SCHEMA_CHARS) ? 1 : 0;
-            case DEVICE_TYPE -> {
-                longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
-                deviceTypeCode = (int) longs[DEVICE_TYPE];
-            }
+            case DEVICE_TYPE -> longs[DEVICE_TYPE] = indexOf(p, DEVICE_TYPE_CHARS);
             case STATE -> {
                 // The two state tables share no value: store the pump index, or the dialysis index + 16.
                 int pump = indexOf(p, PUMP_STATE_CHARS);
                 longs[STATE] = pump != 0 ? pump : 16 + indexOf(p, DIALYSIS_STATE_CHARS);
             }
-            default -> strings[slot] = p.getText();
+            default -> strings[slot] = stringCache.get(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
         }
+    }
+
+    /** 1 + the index of the candidate equal to {@code b[start, start + length)}, or 0. */
+    private static int indexOf(byte[] b, int start, int length, byte[][] candidates) {
+        for (int i = 0; i < candidates.length; i++) {
+            if (equalsBytes(b, start, length, candidates[i])) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean equalsBytes(byte[] b, int start, int length, byte[] expected) {
+        if (length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (b[start + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[][] asciiBytes(char[][] chars) {
+        byte[][] out = new byte[chars.length][];
+        for (int i = 0; i < chars.length; i++) {
+            out[i] = new String(chars[i]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return out;
     }
 
     /** 1 + the index of the candidate equal to the current string value, or 0. */
@@ -717,9 +826,16 @@ public final class TelemetryDecoder {
         return doubles[f.slot()]; // integers were widened into doubles during validation
     }
 
+    /* +0.0, the usual airInLineUl: one shared box instead of one per record (Double.valueOf caches nothing). */
+    private static final Double POSITIVE_ZERO = 0.0;
+
     private Double optNum(FieldSpec f) {
         Kind k = kind(f.slot());
-        return k == Kind.INTEGER || k == Kind.DECIMAL ? Double.valueOf(doubles[f.slot()]) : null;
+        if (k != Kind.INTEGER && k != Kind.DECIMAL) {
+            return null;
+        }
+        double v = doubles[f.slot()];
+        return Double.doubleToRawLongBits(v) == 0 ? POSITIVE_ZERO : Double.valueOf(v); // -0.0 keeps its own box
     }
 
     private boolean bool(FieldSpec f) {

@@ -40,15 +40,6 @@ final class WireFields {
         "schema", "deviceId", "deviceType", "seq", "ts", "m", "model", "collectorId", "careUnit", "fw", "settingsVersion"
     };
 
-    /*
-     * The order in which TelemetryEncoder (and the spec's example) writes the envelope: m last. The decoder expects
-     * the next name in this order and matches it byte for byte without a lookup; any other order still works,
-     * through the name tables below.
-     */
-    private static final int[] ENVELOPE_WRITE_ORDER = {
-        SCHEMA, DEVICE_ID, DEVICE_TYPE, SEQ, TS, MODEL, COLLECTOR_ID, CARE_UNIT, FW, SETTINGS_VERSION, M
-    };
-
     /** Envelope-level and metric-level name tables: open addressing on String.hashCode, 64 entries each. */
     private static final int TABLE_MASK = 63;
     private static final String[] ENVELOPE_KEYS = new String[TABLE_MASK + 1];
@@ -56,16 +47,15 @@ final class WireFields {
     private static final String[] METRIC_KEYS = new String[TABLE_MASK + 1];
     private static final int[] METRIC_VALUES = new int[TABLE_MASK + 1];
 
-    /** Per slot: the wire name (for byte-wise matching), the field label of rejections, the expected next slot. */
+    /** Per slot: the wire name (for byte-wise matching) and the field label of rejections. */
     private static final SerializedString[] WIRE_NAME;
     private static final String[] LABEL;
-    private static final int[] NEXT_SLOT;
-    /** The first metric after {@code state}, per device type, in table order. */
-    static final int FIRST_PUMP_METRIC_AFTER_STATE;
-    static final int FIRST_DIALYSIS_METRIC_AFTER_STATE;
     static final FieldSpec[] PUMP_METRIC_ARRAY;
     static final FieldSpec[] DIALYSIS_METRIC_ARRAY;
     static final FieldSpec[] ALL_METRIC_ARRAY;
+    /** The known names of each level by raw bytes, for ReusableJsonParser#peekNameSlot. */
+    static final WireNames ENVELOPE_WIRE_NAMES;
+    static final WireNames METRIC_WIRE_NAMES;
     /** Metric spec by slot; {@code null} for envelope slots. {@code state} maps to the pump's (same shape). */
     private static final FieldSpec[] METRIC_BY_SLOT;
 
@@ -119,30 +109,34 @@ final class WireFields {
         ALL_METRIC_ARRAY = ALL_METRICS.toArray(new FieldSpec[0]);
         WIRE_NAME = new SerializedString[SLOT_COUNT];
         LABEL = new String[SLOT_COUNT];
-        NEXT_SLOT = new int[SLOT_COUNT];
         for (int s = 0; s < ENVELOPE_SLOTS; s++) {
             WIRE_NAME[s] = new SerializedString(ENVELOPE_NAMES[s]);
             LABEL[s] = ENVELOPE_NAMES[s];
             put(ENVELOPE_KEYS, ENVELOPE_VALUES, ENVELOPE_NAMES[s], s);
-        }
-        for (int i = 0; i < ENVELOPE_WRITE_ORDER.length; i++) {
-            NEXT_SLOT[ENVELOPE_WRITE_ORDER[i]] = i + 1 < ENVELOPE_WRITE_ORDER.length ? ENVELOPE_WRITE_ORDER[i + 1] : -1;
         }
         for (List<FieldSpec> table : List.of(PUMP_METRICS, DIALYSIS_METRICS)) {
             for (int i = 0; i < table.size(); i++) {
                 FieldSpec f = table.get(i);
                 WIRE_NAME[f.slot()] = new SerializedString(f.name());
                 LABEL[f.slot()] = "m." + f.name();
-                NEXT_SLOT[f.slot()] = i + 1 < table.size() ? table.get(i + 1).slot() : -1;
                 if (f.slot() != STATE) {
                     put(METRIC_KEYS, METRIC_VALUES, f.name(), f.slot());
                 }
             }
         }
         put(METRIC_KEYS, METRIC_VALUES, "state", STATE);
-        NEXT_SLOT[STATE] = -1; // depends on the device type: FIRST_*_METRIC_AFTER_STATE
-        FIRST_PUMP_METRIC_AFTER_STATE = PUMP_METRICS.get(1).slot();
-        FIRST_DIALYSIS_METRIC_AFTER_STATE = DIALYSIS_METRICS.get(1).slot();
+        int[] envelopeSlots = new int[ENVELOPE_SLOTS];
+        for (int s = 0; s < ENVELOPE_SLOTS; s++) {
+            envelopeSlots[s] = s;
+        }
+        ENVELOPE_WIRE_NAMES = new WireNames(ENVELOPE_NAMES, envelopeSlots);
+        String[] metricNames = new String[ALL_METRICS.size()];
+        int[] metricSlots = new int[ALL_METRICS.size()];
+        for (int i = 0; i < metricNames.length; i++) {
+            metricNames[i] = ALL_METRICS.get(i).name();
+            metricSlots[i] = ALL_METRICS.get(i).slot();
+        }
+        METRIC_WIRE_NAMES = new WireNames(metricNames, metricSlots);
     }
 
     private WireFields() {}
@@ -204,10 +198,5 @@ final class WireFields {
     /** The {@code field} of a rejection: the envelope name, or {@code m.<metric>}. */
     static String label(int slot) {
         return LABEL[slot];
-    }
-
-    /** The slot usually written after {@code slot} (encoder order), or -1 when none or when it depends on the type. */
-    static int nextSlot(int slot) {
-        return NEXT_SLOT[slot];
     }
 }

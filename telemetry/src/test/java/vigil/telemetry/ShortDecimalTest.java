@@ -48,4 +48,36 @@ class ShortDecimalTest {
                     .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(s)));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-0", "7", "-7", "1795340400123", "999999999999999999", "-999999999999999999",
+        "9007199254740991"})
+    void shouldReadIntegersOfAtMostEighteenDigitsAsLongParseLongDoes(String s) {
+        assertThat(ShortDecimal.parseInteger(s.toCharArray(), 0, s.length())).isEqualTo(Long.parseLong(s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000000000000000000", "-1000000000000000000", "9223372036854775807",
+        "9223372036854775808", "123456789012345678901234567890", "-", ""})
+    void shouldLeaveIntegersOfMoreThanEighteenDigitsToTheParser(String s) {
+        assertThat(ShortDecimal.parseInteger(s.toCharArray(), 0, s.length())).isEqualTo(ShortDecimal.NOT_SHORT);
+    }
+
+    @Test
+    void shouldAgreeWithLongParseLongOnRandomShortIntegers() {
+        long seed = 20261204L;
+        Random random = new Random(seed);
+        for (int n = 0; n < 200_000; n++) {
+            int digits = 1 + random.nextInt(18);
+            StringBuilder sb = new StringBuilder(random.nextBoolean() ? "-" : "");
+            sb.append((char) ('1' + random.nextInt(9)));
+            for (int d = 1; d < digits; d++) {
+                sb.append((char) ('0' + random.nextInt(10)));
+            }
+            String s = sb.toString();
+            assertThat(ShortDecimal.parseInteger(s.toCharArray(), 0, s.length()))
+                    .as("seed %d: %s", seed, s)
+                    .isEqualTo(Long.parseLong(s));
+        }
+    }
 }

@@ -35,6 +35,98 @@ class TelemetryDecoderPropertyTest {
         assertThat(result).isEqualTo(new DecodeResult.Decoded(record));
     }
 
+    @Property(seed = SEED, tries = 2000, edgeCases = EdgeCasesMode.NONE)
+    void shouldDecodeRecordsWithShuffledFieldsToTheSameRecordAsInEncoderOrder(
+            @ForAll("validRecords") TelemetryRecord record, @ForAll long shuffleSeed) {
+        byte[] shuffled = Members.shuffled(encoder.encode(record), new java.util.Random(shuffleSeed));
+
+        assertThat(decoder.decode(shuffled, NOW_MILLIS)).isEqualTo(new DecodeResult.Decoded(record));
+    }
+
+    /**
+     * One decoder over a stream whose field order repeats for a while, then changes (a few collectors' orders
+     * interleaved, runs of one order, optional fields coming and going) answers as a fresh decoder does for each
+     * record.
+     */
+    @Property(seed = SEED, tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void shouldDecodeAStreamOfChangingFieldOrdersAsFreshDecodersDo(
+            @ForAll("recordLists") List<TelemetryRecord> records,
+            @ForAll long orderSeed) {
+        java.util.Random random = new java.util.Random(orderSeed);
+        long[] collectorSeeds = {orderSeed, orderSeed + 1, orderSeed + 2};
+        for (TelemetryRecord record : records) {
+            int runLength = 1 + random.nextInt(4);
+            int collector = random.nextInt(collectorSeeds.length + 1); // the last: the encoder's order
+            for (int i = 0; i < runLength; i++) {
+                byte[] payload = encoder.encode(record);
+                if (collector < collectorSeeds.length) {
+                    payload = Members.shuffled(payload, new java.util.Random(collectorSeeds[collector]));
+                }
+                assertThat(decoder.decode(payload, NOW_MILLIS))
+                        .as("seed %d", orderSeed)
+                        .isEqualTo(new TelemetryDecoder().decode(payload, NOW_MILLIS))
+                        .isEqualTo(new DecodeResult.Decoded(record));
+            }
+        }
+    }
+
+    /**
+     * Field-level faults (wrong types, out-of-range values, nulls, missing, repeated and unknown fields, several at
+     * once) give the same result whatever the field order: the check order is the spec's, not the payload's.
+     */
+    @Property(seed = SEED, tries = 3000, edgeCases = EdgeCasesMode.NONE)
+    void shouldRejectFaultyRecordsWithShuffledFieldsExactlyAsInEncoderOrder(
+            @ForAll("validRecords") TelemetryRecord record, @ForAll long faultSeed) {
+        java.util.Random random = new java.util.Random(faultSeed);
+        List<Members.Member> envelope = new java.util.ArrayList<>(Members.of(encoder.encode(record)));
+        int mIndex = indexOf(envelope, "m");
+        List<Members.Member> metrics = new java.util.ArrayList<>(Members.of(envelope.get(mIndex).value()));
+        for (int faults = 1 + random.nextInt(3); faults > 0; faults--) {
+            addFault(random.nextBoolean() ? envelope : metrics, random);
+        }
+        mIndex = indexOf(envelope, "m");
+        if (mIndex >= 0 && envelope.get(mIndex).isObject()) {
+            envelope.set(mIndex, new Members.Member("m", Members.write(metrics)));
+        }
+        byte[] inOrder = Members.write(envelope);
+        byte[] shuffled = Members.shuffled(inOrder, random);
+
+        DecodeResult expected = new TelemetryDecoder().decode(inOrder, NOW_MILLIS);
+        assertThat(decoder.decode(shuffled, NOW_MILLIS))
+                .as("seed %d: %s", faultSeed, new String(shuffled, StandardCharsets.UTF_8))
+                .isEqualTo(expected);
+    }
+
+    private static final String[] BAD_VALUES = {
+        "null", "\"x\"", "-1", "1e400", "1.5", "true", "{}", "[1]", "99999999999999999999", "\"running\"", "-0", "0"
+    };
+
+    private static void addFault(List<Members.Member> members, java.util.Random random) {
+        if (members.isEmpty()) {
+            members.add(new Members.Member("state", "\"running\"".getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        int i = random.nextInt(members.size());
+        Members.Member m = members.get(i);
+        switch (random.nextInt(4)) {
+            case 0 -> members.set(i, m.withValue(BAD_VALUES[random.nextInt(BAD_VALUES.length)]));
+            case 1 -> members.remove(i);
+            case 2 -> members.add(m.withValue(random.nextBoolean()
+                    ? new String(m.value(), StandardCharsets.UTF_8)
+                    : BAD_VALUES[random.nextInt(BAD_VALUES.length)])); // the field repeated
+            default -> members.add(new Members.Member("x" + random.nextInt(5), m.value())); // an unknown field
+        }
+    }
+
+    private static int indexOf(List<Members.Member> members, String name) {
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     @Property(seed = SEED, tries = 3000)
     void shouldNeverThrowOnArbitraryBytes(@ForAll @Size(max = 300) byte[] payload) {
         assertDecodedOrRejected(payload);
@@ -68,6 +160,11 @@ class TelemetryDecoderPropertyTest {
     }
 
     // ---- generators ------------------------------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<List<TelemetryRecord>> recordLists() {
+        return validRecords().list().ofMinSize(1).ofMaxSize(30);
+    }
 
     @Provide
     Arbitrary<TelemetryRecord> validRecords() {

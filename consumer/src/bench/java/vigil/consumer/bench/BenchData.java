@@ -41,6 +41,11 @@ final class BenchData {
         this.dialysisLines = sizes[3];
     }
 
+    /** Lines already laid out (see {@link BenchFile#toBenchData}); sizes: pump bytes, lines, dialysis bytes, lines. */
+    static BenchData of(byte[] bytes, int[] offsets, int lines, long[] sizes) {
+        return new BenchData(bytes, offsets, lines, sizes);
+    }
+
     static BenchData generate(int devices, int records, long seed) {
         Random random = new Random(seed);
         TelemetryEncoder encoder = new TelemetryEncoder();

@@ -243,6 +243,16 @@ public final class ShardIngest {
         return bytes;
     }
 
+    /**
+     * For offline runs (the replay, benchmarks) that need the alert transitions only: the transitions collected
+     * since the last call. Quarantined records collected since then are dropped (they were counted in the meters),
+     * no device state and no journal chunk is taken; the devices stay dirty. Not for the live consumer, whose effects must all become durable.
+     */
+    public List<AlertTransition> drainTransitionsOnly() {
+        quarantined.clear();
+        return engine.drainTransitions();
+    }
+
     /** Every effect collected since the last call, every changed device included: {@code drainEffects(true)}. */
     public PendingEffects drainEffects() {
         return drainEffects(true);
@@ -305,11 +315,6 @@ public final class ShardIngest {
         });
         quarantined.clear();
         return effects;
-    }
-
-    /** Alert transitions only, nothing to make durable (the offline replay): no states, no journal. */
-    public List<AlertTransition> drainTransitions() {
-        return engine.drainTransitions();
     }
 
     private void takeDueChunks(long nowMillis, List<RecoveryChunk> chunks) {

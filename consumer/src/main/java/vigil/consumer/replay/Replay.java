@@ -79,7 +79,7 @@ public final class Replay {
     }
 
     private void drain() {
-        for (AlertTransition t : ingest.drainTransitions()) { // no states, no journal: nothing durable offline
+        for (AlertTransition t : ingest.drainTransitionsOnly()) { // no states, no journal: nothing durable offline
             transitions++;
             if (t.change() == Change.RAISED) {
                 raisedByType.merge(t.type(), 1L, Long::sum);

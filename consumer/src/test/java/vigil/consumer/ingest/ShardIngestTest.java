@@ -75,6 +75,25 @@ class ShardIngestTest {
     }
 
     @Test
+    void shouldHandOverOnlyTransitionsAndKeepDevicesDirtyWhenDrainingTransitionsOnly() {
+        for (int i = 0; i < 5; i++) { // five rejections attributed to the device within 5 min: DATA_QUALITY
+            send(("{\"schema\":\"vigil.telemetry.v1\",\"deviceId\":\"PUMP-1\",\"deviceType\":\"infusion_pump\","
+                    + "\"seq\":\"x\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        send(encoder.encode(pump("PUMP-1", 1, NOW_MILLIS)));
+
+        assertThat(ingest.drainTransitionsOnly())
+                .extracting(t -> t.type().name() + " " + t.change().name())
+                .containsExactly("DATA_QUALITY RAISED");
+        assertThat(ingest.drainTransitionsOnly()).isEmpty();
+        PendingEffects effects = ingest.drainEffects();
+        assertThat(effects.quarantined()).isEmpty(); // dropped by the transitions-only drain (counted in meters)
+        assertThat(effects.alerts()).isEmpty(); // already handed over
+        assertThat(effects.deviceStates()).extracting(DeviceSnapshot::deviceId).containsExactly("PUMP-1");
+        assertThat(count("vigil.records.in")).isEqualTo(6);
+    }
+
+    @Test
     void shouldCountDuplicatesWithoutEffectAndLateRecordsWithoutApplyingThem() {
         send(encoder.encode(pump("PUMP-1", 10, NOW_MILLIS)));
         send(encoder.encode(pump("PUMP-1", 10, NOW_MILLIS))); // duplicate
