@@ -88,6 +88,8 @@ public final class ShardIngest {
 
     /** The journal interval of the live consumer (docs/consumer.md): chunks every 20 s of a changing device. */
     public static final long DEFAULT_JOURNAL_INTERVAL_MILLIS = 20_000;
+    /** No recovery journal (offline runs: the replay, benchmarks): no queue is kept, no chunk is due. */
+    public static final long JOURNAL_OFF = -1;
 
     public ShardIngest(String shardId, Clock clock, ConsumerMeters meters) {
         this(shardId, clock, meters, SettingsSource.NONE);
@@ -100,11 +102,11 @@ public final class ShardIngest {
 
     /**
      * @param journalIntervalMillis a changed device's next journal chunk is taken this long after its first change
-     *     since the last one (0: every drain)
+     *     since the last one (0: every drain; {@link #JOURNAL_OFF}: never, for offline runs)
      */
     public ShardIngest(
             String shardId, Clock clock, ConsumerMeters meters, SettingsSource settings, long journalIntervalMillis) {
-        if (journalIntervalMillis < 0) {
+        if (journalIntervalMillis < 0 && journalIntervalMillis != JOURNAL_OFF) {
             throw new IllegalArgumentException("journalIntervalMillis must not be negative: " + journalIntervalMillis);
         }
         this.shardId = shardId;
@@ -230,7 +232,7 @@ public final class ShardIngest {
 
     /** A record is about to change {@code ledger}: it joins the journal queue unless a change already queued it. */
     private void enqueueIfClean(DeviceLedger ledger) {
-        if (!ledger.isJournalDirty()) {
+        if (journalIntervalMillis != JOURNAL_OFF && !ledger.isJournalDirty()) {
             Position before = beforeSequenceNumber == null ? null
                     : new Position(beforeSequenceNumber, beforeSubSequenceNumber, beforeArrivalMillis);
             journalQueue.addLast(new JournalEntry(ledger, ledger.journalEpoch(), clock.millis(), before));
@@ -246,7 +248,8 @@ public final class ShardIngest {
     /**
      * For offline runs (the replay, benchmarks) that need the alert transitions only: the transitions collected
      * since the last call. Quarantined records collected since then are dropped (they were counted in the meters),
-     * no device state and no journal chunk is taken; the devices stay dirty. Not for the live consumer, whose effects must all become durable.
+     * no device state and no journal chunk is taken; the devices stay dirty. Not for the live consumer, whose
+     * effects must all become durable.
      */
     public List<AlertTransition> drainTransitionsOnly() {
         quarantined.clear();
@@ -322,7 +325,8 @@ public final class ShardIngest {
             JournalEntry head = journalQueue.peekFirst();
             if (isStale(head)) {
                 journalQueue.pollFirst();
-            } else if (nowMillis - head.changedAtMillis() >= journalIntervalMillis) {
+            } else if (journalIntervalMillis != JOURNAL_OFF
+                    && nowMillis - head.changedAtMillis() >= journalIntervalMillis) {
                 journalQueue.pollFirst();
                 chunks.add(head.ledger().takeChunk(journalEncoder));
             } else {

@@ -45,7 +45,7 @@ public final class Replay {
     private long transitions;
 
     public Replay(SettingsSource settings, Consumer<AlertTransition> out) {
-        this.ingest = new ShardIngest("replay", clock, new ConsumerMeters(registry), settings);
+        this.ingest = new ShardIngest("replay", clock, new ConsumerMeters(registry), settings, ShardIngest.JOURNAL_OFF);
         this.out = out;
     }
 

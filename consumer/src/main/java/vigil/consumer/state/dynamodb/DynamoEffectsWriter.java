@@ -162,16 +162,17 @@ public final class DynamoEffectsWriter implements EffectsWriter {
                             ":ackMillis", AttributeValue.fromS(ackMillis)))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build();
-            writes.add(metered(Tables.ALERTS.baseName(), request.item(), () -> dynamo.putItem(request).exceptionally(e -> {
-                if (unwrap(e) instanceof ConditionalCheckFailedException ccf) {
-                    Acknowledgement stored = AlertItems.acknowledgement(ccf.item());
-                    if (stored != null && !carries(a, stored)) {
-                        refusals.add(new Refusal(a, stored));
+            writes.add(metered(Tables.ALERTS.baseName(), request.item(),
+                    () -> dynamo.putItem(request).exceptionally(e -> {
+                    if (unwrap(e) instanceof ConditionalCheckFailedException ccf) {
+                        Acknowledgement stored = AlertItems.acknowledgement(ccf.item());
+                        if (stored != null && !carries(a, stored)) {
+                            refusals.add(new Refusal(a, stored));
+                        }
+                        return null; // otherwise the stored item is as new or newer: nothing to do
                     }
-                    return null; // otherwise the stored item is as new or newer: nothing to do
-                }
-                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-            })));
+                    throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+                })));
         }
         for (DeviceSnapshot s : effects.deviceStates()) {
             PutItemRequest request = PutItemRequest.builder()
