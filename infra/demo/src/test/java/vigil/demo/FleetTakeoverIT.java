@@ -102,7 +102,16 @@ class FleetTakeoverIT {
                                 simulation.catchUpRecords(), simulation.caughtUp() ? "all sent" : "sending");
                     }
                     double fillPercent = Math.min(100, 100 * read / rate / WINDOW_SECONDS);
+                    // The victim must hold a shard when it is killed: under load a worker can lose its leases to
+                    // the other (missed renewals) and get them back by rebalancing; wait for that, at most 120 s.
                     Map<String, WorkerKillIT.Lease> atKill = WorkerKillIT.leases(aws);
+                    long holdDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (WorkerKillIT.victimShards(atKill).isEmpty() && System.nanoTime() < holdDeadline) {
+                        Thread.sleep(500);
+                        atKill = WorkerKillIT.leases(aws);
+                    }
+                    assertThat(WorkerKillIT.victimShards(atKill)).as("the victim holds a shard when killed")
+                            .isNotEmpty();
                     victim.destroyForcibly();
                     long killedNanos = System.nanoTime();
                     long killedMillis = System.currentTimeMillis();
