@@ -2,15 +2,12 @@ package vigil.consumer.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import vigil.consumer.ingest.ShardIngest;
 import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.rules.SettingsSource;
 import vigil.telemetry.DecodeResult;
 import vigil.telemetry.TelemetryDecoder;
+import vigil.consumer.replay.ReplayClock;
 
 /**
  * Decode + engine over a file's lines in steady state: the lines before {@code measureFrom} fill the windows
@@ -59,7 +56,7 @@ final class SteadyStateRun {
 
     /** Records/s of ours over lines [measureFrom, end); the lines before it prime the windows. */
     static Result ours(BenchData data, long[] clocks, int measureFrom) {
-        MutableClock clock = new MutableClock();
+        ReplayClock clock = new ReplayClock();
         ShardIngest ingest = new ShardIngest("bench", clock, new ConsumerMeters(new SimpleMeterRegistry()),
                 SettingsSource.NONE);
         long lastTick = Long.MIN_VALUE;
@@ -76,7 +73,7 @@ final class SteadyStateRun {
                 chunks.line(i - measureFrom);
             }
             long now = clocks[i];
-            clock.nowMillis = now;
+            clock.set(now);
             if (now - lastTick >= TICK_EVERY_MILLIS) {
                 lastTick = now;
                 ingest.onTick(now);
@@ -226,30 +223,5 @@ final class SteadyStateRun {
             }
         }
         return Long.MIN_VALUE;
-    }
-
-    /** The processing clock of the run, set by the loop. Single thread. */
-    static final class MutableClock extends Clock {
-        long nowMillis;
-
-        @Override
-        public long millis() {
-            return nowMillis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMillis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
     }
 }

@@ -6,14 +6,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The processing clock of a replay: set by the replay from the file's own timing, never from the wall clock.
+ * The processing clock of a replay: set by the replay from the file's own timing, never from the wall clock. Also
+ * the clock of offline benchmarks and of tests that drive processing time.
  *
  * <p><b>Threading contract.</b> Single thread: the replay loop sets and reads it.
  */
-final class ReplayClock extends Clock {
+public final class ReplayClock extends Clock {
     private long nowMillis;
 
-    void set(long nowMillis) {
+    public void set(long nowMillis) {
         this.nowMillis = nowMillis;
     }
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,6 +17,7 @@ import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.recovery.JournalChain;
 import vigil.consumer.recovery.RecoveryChunk;
+import vigil.consumer.replay.ReplayClock;
 import vigil.consumer.rules.AlertTransition;
 import vigil.consumer.rules.HistoryEntry;
 import vigil.consumer.rules.SettingsSource;
@@ -36,31 +34,6 @@ import vigil.telemetry.TelemetryRecord;
 class JournalContinuityTest {
     private static final long JOURNAL_INTERVAL_MILLIS = 20_000;
     private final TelemetryEncoder encoder = new TelemetryEncoder();
-
-    /** A clock the test sets: processing time follows the records' arrival. */
-    static final class ManualClock extends Clock {
-        long millis;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     /** The device-recovery table's semantics: a slot per chunkSeq mod SLOTS, never replaced by an older chunk. */
     static final class SlotStore {
@@ -92,7 +65,7 @@ class JournalContinuityTest {
         int handoverAt = records.size() / 4 + random.nextInt(records.size() / 2);
         int batch = 1 + random.nextInt(20); // records per KCL batch; each batch ends with a flush
 
-        ManualClock referenceClock = new ManualClock();
+        ReplayClock referenceClock = new ReplayClock();
         ShardIngest reference = ingest(referenceClock);
         Map<String, AlertTransition> referenceAlerts = new LinkedHashMap<>();
         List<String> referenceChanges = new ArrayList<>();
@@ -104,7 +77,7 @@ class JournalContinuityTest {
 
         // First owner: effects made durable at every batch end, checkpoint at the durable position then; the records
         // after its last batch end were processed but their effects never written (it was killed).
-        ManualClock clock = new ManualClock();
+        ReplayClock clock = new ReplayClock();
         ShardIngest first = ingest(clock);
         SlotStore store = new SlotStore();
         Map<String, AlertTransition> alerts = new LinkedHashMap<>();
@@ -123,8 +96,8 @@ class JournalContinuityTest {
         assertThat(resumeAt).as("seed %d: the checkpoint trails the records by the journal interval", seed)
                 .isLessThan(handoverAt);
 
-        ManualClock secondClock = new ManualClock();
-        secondClock.millis = clock.millis;
+        ReplayClock secondClock = new ReplayClock();
+        secondClock.set(clock.millis());
         ShardIngest second = ingest(secondClock);
         for (String deviceId : store.byDevice.keySet()) {
             second.restore(JournalChain.select(store.stored(deviceId)));
@@ -183,9 +156,9 @@ class JournalContinuityTest {
         }
     }
 
-    private void send(ShardIngest ingest, ManualClock clock, TelemetryRecord r, int index) {
-        clock.millis = Math.max(clock.millis, r.tsMillis()); // arrival follows the stream
-        ingest.accept(ByteBuffer.wrap(encoder.encode(r)), Integer.toString(index), 0, clock.millis);
+    private void send(ShardIngest ingest, ReplayClock clock, TelemetryRecord r, int index) {
+        clock.set(Math.max(clock.millis(), r.tsMillis())); // arrival follows the stream
+        ingest.accept(ByteBuffer.wrap(encoder.encode(r)), Integer.toString(index), 0, clock.millis());
     }
 
     private static void collect(

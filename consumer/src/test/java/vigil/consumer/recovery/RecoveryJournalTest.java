@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,6 +13,7 @@ import vigil.consumer.device.DeviceLedger;
 import vigil.consumer.device.DeviceSnapshot;
 import vigil.consumer.ingest.ShardIngest;
 import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.replay.ReplayClock;
 import vigil.consumer.rules.AlertEngine;
 import vigil.consumer.rules.Records;
 import vigil.consumer.rules.SettingsSource;
@@ -143,27 +141,11 @@ class RecoveryJournalTest {
 
     @Test
     void shouldTrailTheDurablePositionBehindTheOldestUnjournaledChange() {
-        long[] now = {Records.T0};
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now[0]);
-            }
-        };
+        ReplayClock clock = new ReplayClock();
         ShardIngest ingest = new ShardIngest("s", clock, new ConsumerMeters(new SimpleMeterRegistry()),
                 SettingsSource.NONE, 20_000);
         for (int i = 0; i < 30; i++) { // two devices, one record each per second
-            now[0] = Records.at(i);
+            clock.set(Records.at(i));
             send(ingest, Records.running("PUMP-A", i, i, 120, i / 30.0, 5000), "a" + i);
             send(ingest, Records.running("PUMP-B", i, i, 120, i / 30.0, 5000), "b" + i);
             List<RecoveryChunk> chunks = ingest.drainEffects(true, false).recoveryChunks();
