@@ -7,6 +7,7 @@ import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.rules.SettingsSource;
 import vigil.telemetry.DecodeResult;
 import vigil.telemetry.TelemetryDecoder;
+import vigil.consumer.replay.Replay;
 import vigil.consumer.replay.ReplayClock;
 
 /**
@@ -34,7 +35,7 @@ final class SteadyStateRun {
         long[] clocks = new long[data.lines];
         long clock = Long.MIN_VALUE;
         for (int i = 0; i < data.lines; i++) {
-            long ts = scanTs(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1);
+            long ts = Replay.scanTs(data.bytes, data.offsets[i], data.offsets[i + 1] - data.offsets[i] - 1);
             if (ts != Long.MIN_VALUE && (clock == Long.MIN_VALUE
                     || (ts > clock && ts <= clock + TelemetryDecoder.MAX_FUTURE_SKEW_MILLIS))) {
                 clock = ts;
@@ -202,26 +203,5 @@ final class SteadyStateRun {
             java.util.Arrays.sort(sorted);
             return LINES / (sorted[n / 2] / 1e9);
         }
-    }
-
-    /** The first {@code "ts":} integer of a line, or MIN_VALUE (the replay's light scan). */
-    static long scanTs(byte[] b, int offset, int length) {
-        int end = offset + length;
-        for (int i = offset; i + 5 < end; i++) {
-            if (b[i] == '"' && b[i + 1] == 't' && b[i + 2] == 's' && b[i + 3] == '"') {
-                int j = i + 4;
-                while (j < end && (b[j] == ' ' || b[j] == ':')) {
-                    j++;
-                }
-                long v = 0;
-                int digits = 0;
-                while (j < end && b[j] >= '0' && b[j] <= '9' && digits < 18) {
-                    v = v * 10 + (b[j++] - '0');
-                    digits++;
-                }
-                return digits == 0 ? Long.MIN_VALUE : v;
-            }
-        }
-        return Long.MIN_VALUE;
     }
 }

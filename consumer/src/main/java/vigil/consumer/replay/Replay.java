@@ -89,7 +89,7 @@ public final class Replay {
     }
 
     /** The value of the first top-level-looking {@code "ts":} integer, or MIN_VALUE; the decoder decides validity. */
-    static long scanTs(byte[] b, int offset, int length) {
+    public static long scanTs(byte[] b, int offset, int length) {
         int end = offset + length;
         for (int i = offset; i + 5 < end; i++) {
             if (b[i] == '"' && b[i + 1] == 't' && b[i + 2] == 's' && b[i + 3] == '"') {
