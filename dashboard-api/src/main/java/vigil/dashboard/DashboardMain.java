@@ -116,7 +116,8 @@ public final class DashboardMain {
         vars.put(ApiMetrics.ENV_METRICS_HOST, "interface of the unauthenticated /metrics port (default 127.0.0.1)");
         vars.put(ApiMetrics.ENV_METRICS_PORT, "port of /metrics, Prometheus text (default " + ApiMetrics.DEFAULT_PORT
                 + "; 0 any; -1 off); never on the API port");
-        vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "event stream poll period, 100-1500 ms (default 500)");
+        vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "how often the event stream reads each shard of the device-state and"
+                + " alert DynamoDB streams, 100-1500 ms (default 200)");
         out.println("usage: DashboardMain [--help]");
         out.println("Serves the Vigil dashboard API (api-v1). Configuration is read from the environment:");
         vars.forEach((name, text) -> out.printf("  %-28s %s%n", name, text));
