@@ -17,7 +17,7 @@ import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
-import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
+import vigil.consumer.state.dynamodb.DynamoSettingsFeed;
 import vigil.consumer.recovery.dynamodb.DynamoRecoveryStore;
 import vigil.consumer.state.dynamodb.HistoryRecordingEffectsWriter;
 import vigil.schema.Tables;
@@ -27,22 +27,19 @@ import vigil.schema.Tables;
  * port, wired from a {@link ConsumerConfig}. Wiring only.
  */
 public final class VigilConsumer implements AutoCloseable {
-    /** Settings side input: a change reaches the rules within this plus one KCL poll (api-v1: within 10 s). */
-    static final Duration SETTINGS_POLL_INTERVAL = Duration.ofSeconds(2);
-
     private final AwsClients clients;
     private final ConsumerRuntime runtime;
     private final ConsumerMeters meters;
-    private final DynamoSettingsPoller poller;
+    private final DynamoSettingsFeed settingsFeed;
     private final ConsumerHealth health;
     private final MetricsServer metricsServer; // null when off
 
     private VigilConsumer(AwsClients clients, ConsumerRuntime runtime, ConsumerMeters meters,
-            DynamoSettingsPoller poller, ConsumerHealth health, MetricsServer metricsServer) {
+            DynamoSettingsFeed settingsFeed, ConsumerHealth health, MetricsServer metricsServer) {
         this.clients = clients;
         this.runtime = runtime;
         this.meters = meters;
-        this.poller = poller;
+        this.settingsFeed = settingsFeed;
         this.health = health;
         this.metricsServer = metricsServer;
     }
@@ -72,8 +69,9 @@ public final class VigilConsumer implements AutoCloseable {
                         meters),
                 meters);
         SettingsCache settings = new SettingsCache();
-        DynamoSettingsPoller poller = new DynamoSettingsPoller(clients.dynamo(), config.tablePrefix(), settings);
-        poller.start(SETTINGS_POLL_INTERVAL);
+        DynamoSettingsFeed settingsFeed = new DynamoSettingsFeed(clients.dynamo(), config.tablePrefix(), settings,
+                DynamoSettingsFeed.POLL_INTERVAL);
+        settingsFeed.start();
         ShardServices services = new ShardServices(
                 new DynamoRecoveryStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
@@ -93,12 +91,12 @@ public final class VigilConsumer implements AutoCloseable {
                         ((PrometheusMeterRegistry) registry)::scrape, health, meters.stateLatency());
             } catch (RuntimeException e) {
                 runtime.close();
-                poller.close();
+                settingsFeed.close();
                 clients.close();
                 throw e;
             }
         }
-        return new VigilConsumer(clients, runtime, meters, poller, health, server);
+        return new VigilConsumer(clients, runtime, meters, settingsFeed, health, server);
     }
 
     public ConsumerHealth health() {
@@ -120,7 +118,7 @@ public final class VigilConsumer implements AutoCloseable {
             metricsServer.close();
         }
         runtime.close();
-        poller.close();
+        settingsFeed.close();
         clients.close();
     }
 }

@@ -12,8 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
@@ -66,7 +68,7 @@ public final class StreamTail implements AutoCloseable {
         TRIM_HORIZON
     }
 
-    private final DynamoDbClient dynamo;
+    private final Function<String, String> streamArnOfTable;
     private final DynamoDbStreamsClient streams;
     private final String tableName;
     private final Start start;
@@ -102,7 +104,20 @@ public final class StreamTail implements AutoCloseable {
      */
     public StreamTail(DynamoDbClient dynamo, DynamoDbStreamsClient streams, String tableName, Start start,
             Duration pollInterval, ChangeListener listener, String threadName) {
-        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this(table -> dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn(), streams, tableName,
+                start, pollInterval, listener, threadName);
+    }
+
+    /** As above, for a caller with an asynchronous table client. */
+    public StreamTail(DynamoDbAsyncClient dynamo, DynamoDbStreamsClient streams, String tableName, Start start,
+            Duration pollInterval, ChangeListener listener, String threadName) {
+        this(table -> dynamo.describeTable(b -> b.tableName(table)).join().table().latestStreamArn(), streams,
+                tableName, start, pollInterval, listener, threadName);
+    }
+
+    private StreamTail(Function<String, String> streamArnOfTable, DynamoDbStreamsClient streams, String tableName,
+            Start start, Duration pollInterval, ChangeListener listener, String threadName) {
+        this.streamArnOfTable = streamArnOfTable;
         this.streams = Objects.requireNonNull(streams, "streams");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
         this.start = Objects.requireNonNull(start, "start");
@@ -143,7 +158,7 @@ public final class StreamTail implements AutoCloseable {
     private void position() {
         String arn;
         try {
-            arn = dynamo.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
+            arn = streamArnOfTable.apply(tableName);
         } catch (RuntimeException e) {
             throw new StreamUnavailableException("cannot describe table " + tableName + ": "
                     + e.getClass().getSimpleName(), e);
