@@ -23,8 +23,9 @@ import vigil.schema.Tables;
  * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
  * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 3000; KCL's is 10000)
  * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
- * @param stateFlushInterval  a changed device is written at most once per this interval, alert transitions at once
- *                            ({@code VIGIL_STATE_FLUSH_MS}, default 1000)
+ * @param stateFlushInterval  the checkpoint moves at most once per this interval ({@code VIGIL_CHECKPOINT_INTERVAL_MS},
+ *                            default 1000; each move is a lease-table write). Device states are written by the
+ *                            per-device throttle, at most once a second each (docs/consumer.md)
  * @param quarantineTtl       how long quarantined records are kept ({@code VIGIL_QUARANTINE_TTL_DAYS}, default 14)
  */
 public record ConsumerConfig(
@@ -95,7 +96,7 @@ public record ConsumerConfig(
         require(failoverTime.toMillis() >= 1_000, "VIGIL_FAILOVER_MS must be >= 1000");
         require(workerId != null && !workerId.isBlank(), "VIGIL_WORKER_ID must not be blank");
         require(!stateFlushInterval.isNegative() && stateFlushInterval.toMillis() <= 60_000,
-                "VIGIL_STATE_FLUSH_MS must be 0..60000");
+                "VIGIL_CHECKPOINT_INTERVAL_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
         leaseTuning = leaseTuning == null ? LeaseTuning.SHORT : leaseTuning;
     }
@@ -115,6 +116,9 @@ public record ConsumerConfig(
 
     /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
     public static ConsumerConfig fromEnv(Map<String, String> env) {
+        require(!env.containsKey("VIGIL_STATE_FLUSH_MS"), "VIGIL_STATE_FLUSH_MS is gone: device states are now"
+                + " written by a per-device throttle (at most once a second); set VIGIL_CHECKPOINT_INTERVAL_MS for"
+                + " the checkpoint interval");
         return new ConsumerConfig(
                 env.getOrDefault("VIGIL_STREAM", DEFAULT_STREAM),
                 env.getOrDefault("VIGIL_APP_NAME", DEFAULT_APPLICATION),
@@ -128,7 +132,7 @@ public record ConsumerConfig(
                 Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", DEFAULT_FAILOVER.toMillis())),
                 env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
                 Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)),
-                Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)),
+                Duration.ofMillis(number(env, "VIGIL_CHECKPOINT_INTERVAL_MS", 1000)),
                 new LeaseTuning(
                         countBased(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")),
                         optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS",
@@ -155,7 +159,7 @@ public record ConsumerConfig(
                 "  VIGIL_FAILOVER_MS          KCL lease failover time (default 3000; KCL's 10000)",
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
-                "  VIGIL_STATE_FLUSH_MS       a changed device is written at most once per this (default 1000)",
+                "  VIGIL_CHECKPOINT_INTERVAL_MS the checkpoint moves at most once per this (default 1000)",
                 "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: LEASE_COUNT_BASED (default) or",
                 "                             WORKER_UTILIZATION_AWARE (KCL's default)",
                 "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 1000; 'kcl':",

@@ -19,7 +19,8 @@ import vigil.schema.Tables;
  * @param consumerMinTasks        consumer workers when the stream is idle (also the desired count at deploy)
  * @param consumerMaxTasks        upper bound of consumer autoscaling; at most {@code shardCount} when provisioned,
  *                                because KCL gives each shard lease to exactly one worker and extra workers idle
- * @param apiTasks                dashboard-api tasks (spread over two availability zones)
+ * @param apiTasks                dashboard-api tasks (spread over two availability zones), 1 or 2: each one reads
+ *                                the device-state and alert streams (docs/change-feeds.md)
  * @param logRetention            retention of every log group
  * @param streamRetentionHours    how long Kinesis keeps records (24..8760), the replay window after an outage
  * @param quarantineWritesPer5Min quarantine write units in 5 minutes above which the quarantine alarm fires
@@ -72,8 +73,10 @@ public record DeploymentSettings(
             errors.add("vigil:consumerMaxTasks (" + consumerMaxTasks + ") exceeds vigil:shardCount (" + shardCount
                     + "): KCL leases each shard to one worker, so workers beyond the shard count only idle");
         }
-        if (apiTasks < 1) {
-            errors.add("vigil:apiTasks must be >= 1, was " + apiTasks);
+        if (apiTasks < 1 || apiTasks > 2) {
+            errors.add("vigil:apiTasks must be 1 or 2, was " + apiTasks + ": each task reads the device-state and"
+                    + " alert DynamoDB streams, and more than two readers per stream shard are throttled"
+                    + " (docs/change-feeds.md)");
         }
         if (logRetention == null || logRetention == RetentionDays.INFINITE) {
             errors.add("vigil:logRetention must be a finite RetentionDays name such as ONE_YEAR");
