@@ -87,6 +87,11 @@ public final class ShardMeters {
         return lastDurableMillis;
     }
 
+    /** Consumer clock (epoch millis) when the current (or last) processor of this shard took the lease; -1: never. */
+    public long leaseSinceMillis() {
+        return leaseSinceMillis;
+    }
+
     /** Effects drained here will not become durable here (not checkpointed); kept for the call sites' intent. */
     public void abandoned() {
         // nothing recorded for them: latency samples are taken only when a write completes
