@@ -15,7 +15,7 @@ import vigil.consumer.metrics.MeteredEffectsWriter;
 import vigil.consumer.metrics.MetricsServer;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.state.EffectsWriter;
-import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
+import vigil.consumer.state.dynamodb.DynamoAcknowledgementFeed;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
 import vigil.consumer.state.dynamodb.DynamoSettingsFeed;
 import vigil.consumer.recovery.dynamodb.DynamoRecoveryStore;
@@ -31,15 +31,18 @@ public final class VigilConsumer implements AutoCloseable {
     private final ConsumerRuntime runtime;
     private final ConsumerMeters meters;
     private final DynamoSettingsFeed settingsFeed;
+    private final DynamoAcknowledgementFeed acknowledgementFeed;
     private final ConsumerHealth health;
     private final MetricsServer metricsServer; // null when off
 
     private VigilConsumer(AwsClients clients, ConsumerRuntime runtime, ConsumerMeters meters,
-            DynamoSettingsFeed settingsFeed, ConsumerHealth health, MetricsServer metricsServer) {
+            DynamoSettingsFeed settingsFeed, DynamoAcknowledgementFeed acknowledgementFeed, ConsumerHealth health,
+            MetricsServer metricsServer) {
         this.clients = clients;
         this.runtime = runtime;
         this.meters = meters;
         this.settingsFeed = settingsFeed;
+        this.acknowledgementFeed = acknowledgementFeed;
         this.health = health;
         this.metricsServer = metricsServer;
     }
@@ -72,13 +75,16 @@ public final class VigilConsumer implements AutoCloseable {
         DynamoSettingsFeed settingsFeed = new DynamoSettingsFeed(clients.dynamo(), config.tablePrefix(), settings,
                 DynamoSettingsFeed.POLL_INTERVAL);
         settingsFeed.start();
+        DynamoAcknowledgementFeed acknowledgementFeed = new DynamoAcknowledgementFeed(clients.dynamo(),
+                config.tablePrefix(), DynamoSettingsFeed.POLL_INTERVAL);
+        acknowledgementFeed.start();
         ShardServices services = new ShardServices(
                 new DynamoRecoveryStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
                 settings,
                 config.stateFlushInterval().toMillis(),
                 options.journalInterval().toMillis(),
-                new DynamoAcknowledgementSource(clients.dynamo(), config.tablePrefix()));
+                acknowledgementFeed);
         ConsumerRuntime runtime = ConsumerRuntime.start(config, clients.kinesis(), clients.dynamo(),
                 clients.cloudWatch(), writer, services, meters, clock, options.flushEveryRecord());
         ConsumerHealth health = new ConsumerHealth(runtime::isRunning, meters::leasesHeld,
@@ -92,11 +98,12 @@ public final class VigilConsumer implements AutoCloseable {
             } catch (RuntimeException e) {
                 runtime.close();
                 settingsFeed.close();
+                acknowledgementFeed.close();
                 clients.close();
                 throw e;
             }
         }
-        return new VigilConsumer(clients, runtime, meters, settingsFeed, health, server);
+        return new VigilConsumer(clients, runtime, meters, settingsFeed, acknowledgementFeed, health, server);
     }
 
     public ConsumerHealth health() {
@@ -119,6 +126,7 @@ public final class VigilConsumer implements AutoCloseable {
         }
         runtime.close();
         settingsFeed.close();
+        acknowledgementFeed.close();
         clients.close();
     }
 }

@@ -161,7 +161,7 @@ public final class StreamTail implements AutoCloseable {
             arn = streamArnOfTable.apply(tableName);
         } catch (RuntimeException e) {
             throw new StreamUnavailableException("cannot describe table " + tableName + ": "
-                    + e.getClass().getSimpleName(), e);
+                    + e.getClass().getSimpleName() + " (" + e.getMessage() + ")", e);
         }
         if (arn == null) {
             throw new StreamUnavailableException("table " + tableName + " has no stream; it must be created with a"

@@ -81,6 +81,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private RecordProcessorCheckpointer checkpointer; // KCL's, for this shard (the same object on every call)
     private long lastCheckpointMillis; // consumer clock, epoch millis
     private long lastAckPollMillis; // consumer clock, epoch millis
+    private boolean acksReadFromStore; // the shard's restored alerts' acknowledgements were read once
     private ShardIngest.Position lastCheckpoint; // null: none taken by this processor
     private String shardId = "?";
     private State state = State.NEW;
@@ -169,7 +170,11 @@ public final class ShardProcessor implements ShardRecordProcessor {
             long nowMillis = clock.millis();
             if (nowMillis - lastAckPollMillis >= ShardServices.ACK_POLL_INTERVAL_MILLIS) {
                 lastAckPollMillis = nowMillis;
-                services.applyAcknowledgements(ingest); // before the rules run on this batch's time
+                // Before the rules run on this batch's time. The first poll reads the store (acknowledgements made
+                // before this worker followed the alerts stream); later ones only look at what the stream brought.
+                if (services.applyAcknowledgements(ingest, !acksReadFromStore) >= 0) {
+                    acksReadFromStore = true;
+                }
             }
             ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
             if (flushEveryRecord) {

@@ -40,7 +40,10 @@ final class TableAccess {
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
         statements.add(onTable(stores, Tables.QUARANTINE.baseName(), "WriteQuarantine", "dynamodb:PutItem"));
         statements.add(onTableAndIndexes(stores, Tables.ALERTS.baseName(), "WriteAlerts",
-                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"));
+                "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+                "dynamodb:UpdateItem", "dynamodb:Query"));
+        // Acknowledgements made in the API reach the shards by the alerts stream (docs/change-feeds.md).
+        statements.add(onStream(stores, Tables.ALERTS.baseName(), "FollowAlertStreamForAcknowledgements"));
         // Settings side input: one Scan when a worker starts, then the table's stream (docs/change-feeds.md).
         statements.add(onTable(stores, Tables.SETTINGS.baseName(), "ReadSettings",
                 "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan"));

@@ -242,7 +242,7 @@ final class FleetBench {
                 try (VigilConsumer consumer = VigilConsumer.start(
                         ConsumerConfig.local(aws.kinesisEndpoint(), consumerProxy.endpoint(), aws.streamName(),
                                 aws.tablePrefix()),
-                        new ConsumerOptions("127.0.0.1", 0, false), LocalAws.credentials(), new SimpleMeterRegistry(),
+                        ConsumerOptions.none(), LocalAws.credentials(), new SimpleMeterRegistry(),
                         Clock.systemUTC())) {
                     List<String> shards = aws.kinesisClient().listShards(b -> b.streamName(aws.streamName()))
                             .shards().stream().map(s -> s.shardId()).toList();
