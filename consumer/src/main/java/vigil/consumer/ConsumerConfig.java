@@ -42,7 +42,29 @@ public record ConsumerConfig(
         String workerId,
         Duration quarantineTtl,
         Duration stateFlushInterval,
-        LeaseTuning leaseTuning) {
+        LeaseTuning leaseTuning,
+        Retrieval retrieval) {
+
+    /**
+     * How records reach the shard processors ({@code VIGIL_RETRIEVAL}): {@link #POLLING} (GetRecords every
+     * {@code pollInterval}, the default, and the only one the local emulator serves) or {@link #FANOUT} (enhanced
+     * fan-out: SubscribeToShard pushes records, about 70 ms, 2 MB/s per shard for this application alone; real
+     * Kinesis only; docs/observability.md).
+     */
+    public enum Retrieval {
+        POLLING,
+        FANOUT
+    }
+
+    /** As the canonical constructor, with polling retrieval. */
+    public ConsumerConfig(String streamName, String applicationName, String region, URI kinesisEndpoint,
+            URI dynamoDbEndpoint, String tablePrefix, String initialPosition, Duration pollInterval,
+            int maxRecordsPerPoll, Duration failoverTime, String workerId, Duration quarantineTtl,
+            Duration stateFlushInterval, LeaseTuning leaseTuning) {
+        this(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix, initialPosition,
+                pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl, stateFlushInterval,
+                leaseTuning, Retrieval.POLLING);
+    }
 
     /**
      * KCL lease settings beyond the failover time (docs/consumer.md, "Takeover after a worker dies"). The default
@@ -99,6 +121,9 @@ public record ConsumerConfig(
                 "VIGIL_CHECKPOINT_INTERVAL_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
         leaseTuning = leaseTuning == null ? LeaseTuning.SHORT : leaseTuning;
+        retrieval = retrieval == null ? Retrieval.POLLING : retrieval;
+        require(retrieval == Retrieval.POLLING || kinesisEndpoint == null, "VIGIL_RETRIEVAL=FANOUT needs real"
+                + " Kinesis: the local emulator has no SubscribeToShard (unset VIGIL_KINESIS_ENDPOINT, or use POLLING)");
     }
 
     /** Defaults for a local stack at the given endpoints: the same lease settings as a deployment. */
@@ -111,7 +136,7 @@ public record ConsumerConfig(
     public ConsumerConfig withApplicationName(String name) {
         return new ConsumerConfig(streamName, name, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl,
-                stateFlushInterval, leaseTuning);
+                stateFlushInterval, leaseTuning, retrieval);
     }
 
     /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
@@ -138,7 +163,16 @@ public record ConsumerConfig(
                         optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS",
                                 LeaseTuning.SHORT.assignmentInterval()),
                         optionalMillis(env, "VIGIL_LEADER_LEASE_MS", LeaseTuning.SHORT.leaderLeaseDuration()),
-                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())));
+                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())),
+                retrieval(env.getOrDefault("VIGIL_RETRIEVAL", "POLLING")));
+    }
+
+    private static Retrieval retrieval(String value) {
+        try {
+            return Retrieval.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("VIGIL_RETRIEVAL must be POLLING or FANOUT, was " + value);
+        }
     }
 
     /** Help text listing every variable, for {@code --help}. */
@@ -160,6 +194,8 @@ public record ConsumerConfig(
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
                 "  VIGIL_CHECKPOINT_INTERVAL_MS the checkpoint moves at most once per this (default 1000)",
+                "  VIGIL_RETRIEVAL            POLLING (default; GetRecords every VIGIL_POLL_INTERVAL_MS) or FANOUT",
+                "                             (enhanced fan-out, pushed records, real Kinesis only; docs/observability.md)",
                 "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: LEASE_COUNT_BASED (default) or",
                 "                             WORKER_UTILIZATION_AWARE (KCL's default)",
                 "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 1000; 'kcl':",
@@ -179,13 +215,13 @@ public record ConsumerConfig(
     public ConsumerConfig withLeaseTuning(Duration failover, LeaseTuning tuning) {
         return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failover, workerId, quarantineTtl,
-                stateFlushInterval, tuning);
+                stateFlushInterval, tuning, retrieval);
     }
 
     public ConsumerConfig withWorkerId(String id) {
         return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, id, quarantineTtl,
-                stateFlushInterval, leaseTuning);
+                stateFlushInterval, leaseTuning, retrieval);
     }
 
     /** The variable in millis; unset: {@code defaultValue}; {@code kcl}: null, i.e. KCL's own default. */

@@ -29,6 +29,8 @@ import vigil.schema.Tables;
  * @param internetFacingApi       whether the load balancer gets a public address (otherwise internal, reached over
  *                                the hospital's VPN or Direct Connect)
  * @param alarmEmail              address subscribed to the alarm topic, or {@code null}
+ * @param enhancedFanOut          the consumer reads the stream by enhanced fan-out (pushed, about 70 ms, its own
+ *                                2 MB/s per shard) instead of polling ({@code VIGIL_RETRIEVAL}; docs/observability.md)
  */
 public record DeploymentSettings(
         String prefix,
@@ -43,7 +45,8 @@ public record DeploymentSettings(
         String consumerRepository,
         String dashboardRepository,
         boolean internetFacingApi,
-        String alarmEmail) {
+        String alarmEmail,
+        boolean enhancedFanOut) {
 
     /** Kinesis capacity mode. */
     public enum StreamCapacity {
@@ -135,7 +138,16 @@ public record DeploymentSettings(
                 text(context, "vigil:consumerRepository", "vigil/consumer"),
                 text(context, "vigil:dashboardRepository", "vigil/dashboard-api"),
                 Boolean.parseBoolean(text(context, "vigil:internetFacingApi", "false")),
-                email.isBlank() ? null : email);
+                email.isBlank() ? null : email,
+                retrieval(text(context, "vigil:retrieval", "POLLING")));
+    }
+
+    private static boolean retrieval(String value) {
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "POLLING" -> false;
+            case "FANOUT" -> true;
+            default -> throw new IllegalArgumentException("vigil:retrieval must be POLLING or FANOUT, was " + value);
+        };
     }
 
     /** Name of the KCL application, which KCL also uses as its lease table name ({@code VIGIL_APP_NAME}). */

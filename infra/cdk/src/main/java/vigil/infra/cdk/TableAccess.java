@@ -36,6 +36,15 @@ final class TableAccess {
                 List.of("kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator",
                         "kinesis:GetRecords"),
                 List.of(stream.getStreamArn())));
+        if (settings.enhancedFanOut()) {
+            // KCL registers one stream consumer named after the application and subscribes to each shard with it.
+            statements.add(allow("EnhancedFanOutRegister",
+                    List.of("kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer"),
+                    List.of(stream.getStreamArn())));
+            statements.add(allow("EnhancedFanOutSubscribe",
+                    List.of("kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"),
+                    List.of(stream.getStreamArn() + "/consumer/" + settings.kclApplicationName() + ":*")));
+        }
         statements.add(onTable(stores, Tables.DEVICE_STATE.baseName(), "WriteDeviceState",
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
         statements.add(onTable(stores, Tables.QUARANTINE.baseName(), "WriteQuarantine", "dynamodb:PutItem"));
