@@ -72,8 +72,8 @@ public final class CountingHttpProxy implements AutoCloseable {
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
                 AtomicReference<String> lastRequest = new AtomicReference<>("?");
-                start(() -> requests(client, upstream, lastRequest));
-                start(() -> responses(upstream, client, lastRequest));
+                SocketPipe.daemon("counting-proxy-pump", () -> requests(client, upstream, lastRequest));
+                SocketPipe.daemon("counting-proxy-pump", () -> responses(upstream, client, lastRequest));
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -113,8 +113,8 @@ public final class CountingHttpProxy implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // closed by either side
         } finally {
-            closeQuietly(from);
-            closeQuietly(to);
+            SocketPipe.closeQuietly(from);
+            SocketPipe.closeQuietly(to);
         }
     }
 
@@ -143,33 +143,7 @@ public final class CountingHttpProxy implements AutoCloseable {
     }
 
     private void responses(Socket from, Socket to, AtomicReference<String> lastRequest) {
-        byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                responseBytes.computeIfAbsent(lastRequest.get(), k -> new LongAdder()).add(n);
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // closed by either side
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
-    private static void start(Runnable r) {
-        Thread t = new Thread(r, "counting-proxy-pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already closed
-        }
+        SocketPipe.copy(from, to, n -> responseBytes.computeIfAbsent(lastRequest.get(), k -> new LongAdder()).add(n));
     }
 
     @Override

@@ -3,6 +3,7 @@ package vigil.consumer.state.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -12,17 +13,19 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.SettingsCache;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
 import vigil.schema.Tables;
 
 /**
- * The settings side input on DynamoDB Local's real stream: a document stored before the start comes from the one
- * read at start, later changes come from the stream (no further table read), an older version never replaces a
- * newer one, and a removed document is gone.
+ * The consumer's two change feeds on DynamoDB Local's real streams. Settings: a document stored before the start
+ * comes from the one read at start, later changes come from the stream (no further table read), an older version
+ * never replaces a newer one, and a removed document is gone. Acknowledgements: one made before the feed started is
+ * found only by the store read of a shard's start; one made afterwards comes through the stream, without a read.
  */
-class DynamoSettingsFeedTest {
+class ConsumerFeedsTest {
     private static LocalAws aws;
     private static DynamoDbClient dynamo;
     private static DynamoDbAsyncClient async;
@@ -90,6 +93,37 @@ class DynamoSettingsFeedTest {
                     .key(Map.of("deviceId", AttributeValue.fromS("PUMP-SF2"))));
             await(() -> cache.settingsFor("PUMP-SF2") == null, "a removed document is gone");
             assertThat(feed.streamReadCalls()).isPositive();
+        }
+    }
+
+    private static void acknowledge(String alertId, String by) {
+        dynamo.putItem(b -> b.tableName(Tables.ALERTS.nameWith(aws.tablePrefix())).item(Map.of(
+                "alertId", AttributeValue.fromS(alertId),
+                "status", AttributeValue.fromS("ACKNOWLEDGED"),
+                "ackAt", AttributeValue.fromS("2026-12-04T10:00:00.123Z"),
+                "ackBy", AttributeValue.fromS(by),
+                "ackNote", AttributeValue.fromS("line checked"))));
+    }
+
+    @Test
+    void seesLaterAcknowledgementsByTheStreamAndEarlierOnesByTheStoreRead() throws Exception {
+        String before = "PUMP-AF1:FLOW_ACCURACY_DRIFT:1790000000000";
+        String after = "PUMP-AF2:FLOW_ACCURACY_DRIFT:1790000000000";
+        acknowledge(before, "nurse-a");
+        try (DynamoAcknowledgementFeed feed =
+                new DynamoAcknowledgementFeed(async, aws.tablePrefix(), Duration.ofMillis(100))) {
+            feed.start();
+            acknowledge(after, "nurse-b");
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            List<Acknowledgement> seen = List.of();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                seen = feed.acknowledgementsOf(List.of(before, after));
+            }
+            assertThat(seen).extracting(Acknowledgement::alertId).containsExactly(after);
+            assertThat(seen.get(0).by()).isEqualTo("nurse-b");
+            assertThat(feed.readStored(List.of(before, after))).extracting(Acknowledgement::alertId)
+                    .containsExactlyInAnyOrder(before, after);
         }
     }
 }
