@@ -130,11 +130,14 @@ public final class ShardProcessor implements ShardRecordProcessor {
             shardMeters.leaseAcquired(clock.millis());
             leaseCounted = true;
             ingest = new ShardIngest(shardId, clock, meters, services.settings(), services.journalIntervalMillis());
+            long restoreStart = System.nanoTime();
             int restored = services.restore(shardId, ingest, meters);
+            long restoreMillis = (System.nanoTime() - restoreStart) / 1_000_000;
+            shardMeters.restored(restoreMillis);
             lastCheckpointMillis = clock.millis();
             state = State.RUNNING;
-            LOG.info("shard {}: processing from {}; {} devices restored from the recovery journal", shardId,
-                    input.extendedSequenceNumber(), restored);
+            LOG.info("shard {}: processing from {}; {} devices restored from the recovery journal in {} ms", shardId,
+                    input.extendedSequenceNumber(), restored, restoreMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             state = State.STOPPED; // without the journal the windows would restart empty: do not process

@@ -87,6 +87,18 @@ public final class ShardMeters {
         return lastDurableMillis;
     }
 
+    private volatile long restoreMillis = -1;
+
+    /** The current processor read the shard's recovery journal in {@code millis}. */
+    public void restored(long millis) {
+        restoreMillis = millis;
+    }
+
+    /** How long the current (or last) processor took to read and apply the shard's journal; -1: not yet. */
+    public long restoreMillis() {
+        return restoreMillis;
+    }
+
     /** Consumer clock (epoch millis) when the current (or last) processor of this shard took the lease; -1: never. */
     public long leaseSinceMillis() {
         return leaseSinceMillis;

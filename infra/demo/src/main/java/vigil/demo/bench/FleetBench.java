@@ -177,7 +177,8 @@ final class FleetBench {
     record OldRead(double readUnits, long items, long bytes) {}
 
     /** One fleet size's figures. */
-    record Result(int devices, double seedSeconds, Map<String, Double> takeoverSeconds, int maxRestoredPerShard,
+    record Result(int devices, double seedSeconds, Map<String, Double> takeoverSeconds,
+            Map<String, Double> restoreSeconds,
             Rates consumerQuiet, Rates apiQuiet, Rates consumerTraffic, Rates apiTraffic, int trafficDevices,
             long eventsReceived, OldRead deviceScan, OldRead openIndexScan, OldRead settingsScan) {}
 
@@ -246,8 +247,9 @@ final class FleetBench {
                         Clock.systemUTC())) {
                     List<String> shards = aws.kinesisClient().listShards(b -> b.streamName(aws.streamName()))
                             .shards().stream().map(s -> s.shardId()).toList();
-                    Map<String, Double> takeover = awaitTakeover(consumer.meters(), shards, consumerStart, size);
-                    int perShardMax = size; // upper bound; the log line of each shard gives the exact count
+                    Map<String, Double> restore = new TreeMap<>();
+                    Map<String, Double> takeover =
+                            awaitTakeover(consumer.meters(), shards, consumerStart, size, restore);
                     Thread.sleep(5_000); // let start-up reads (settings, open alerts, journal) finish
                     progress("[%,d devices] measuring %d s while nothing changes...", size, o.quietSeconds());
                     Rates[] quiet = measure(consumerProxy, apiProxy, o.quietSeconds());
@@ -258,7 +260,7 @@ final class FleetBench {
                                 o.trafficSeconds(), trafficDevices, o.trafficRate());
                         traffic = measureWithTraffic(aws, consumerProxy, apiProxy, o, trafficDevices);
                     }
-                    return new Result(size, seedSeconds, takeover, perShardMax / o.shards(), quiet[0], quiet[1],
+                    return new Result(size, seedSeconds, takeover, restore, quiet[0], quiet[1],
                             traffic == null ? null : traffic[0], traffic == null ? null : traffic[1],
                             trafficDevices, events.received.get(), deviceScan, openScan, settingsScan);
                 }
@@ -426,7 +428,7 @@ final class FleetBench {
 
     /** Takeover per shard: from the lease taken to the first durable write after the journal restore. */
     private static Map<String, Double> awaitTakeover(ConsumerMeters meters, List<String> shards, long startMillis,
-            int size) throws InterruptedException {
+            int size, Map<String, Double> restoreSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         Map<String, Double> out = new TreeMap<>();
         long lastProgress = System.nanoTime();
@@ -437,8 +439,10 @@ final class FleetBench {
                 long durable = m.lastDurableMillis();
                 if (since > 0 && durable >= since && !out.containsKey(id)) {
                     out.put(id, (durable - since) / 1000.0);
-                    progress("  %s: taken over in %.1f s (lease after %.1f s from the consumer's start)", id,
-                            (durable - since) / 1000.0, (since - startMillis) / 1000.0);
+                    restoreSeconds.put(id, m.restoreMillis() / 1000.0);
+                    progress("  %s: taken over in %.1f s, of which the journal read %.1f s (lease after %.1f s from"
+                            + " the consumer's start)", id, (durable - since) / 1000.0, m.restoreMillis() / 1000.0,
+                            (since - startMillis) / 1000.0);
                 }
             }
             if (System.nanoTime() - lastProgress > 10_000_000_000L) {
@@ -635,8 +639,9 @@ final class FleetBench {
         }
         md.append("\nTakeover per shard (lease taken → journal restored → first durable write), seconds:\n\n");
         for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "- %,d devices (seeded in %.0f s): %s%n", r.devices(),
-                    r.seedSeconds(), r.takeoverSeconds()));
+            md.append(String.format(Locale.ROOT, "- %,d devices (seeded in %.0f s): takeover %s; of which the journal"
+                            + " read (hash range, Query per bucket, chains applied) %s%n", r.devices(), r.seedSeconds(),
+                    r.takeoverSeconds(), r.restoreSeconds()));
         }
         md.append("\nRequests per second by operation and table, quiet phase:\n\n");
         for (Result r : results) {
