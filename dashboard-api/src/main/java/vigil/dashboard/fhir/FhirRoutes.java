@@ -60,13 +60,13 @@ public final class FhirRoutes {
     public void register(RoutesConfig routes, RouteGuard guard) {
         routes.get(BASE + "/metadata", ctx -> write(ctx, Capabilities.statement(clock.instant())));
         routes.get(BASE + "/Device/{id}", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_READ,
-                ctx -> ctx.pathParam("id"), this::readDevice));
+                ctx -> FhirIds.decode(ctx.pathParam("id")).orElse(ctx.pathParam("id")), this::readDevice));
         routes.get(BASE + "/DeviceMetric", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_SEARCH,
                 ctx -> reference(ctx.queryParam("source")), this::searchMetrics));
         routes.get(BASE + "/Observation", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_SEARCH,
                 ctx -> reference(ctx.queryParam("device")), this::searchObservations));
         routes.get(BASE + "/DetectedIssue/{id}", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_READ,
-                ctx -> null, ctx -> ctx.pathParam("id"), this::readIssue));
+                ctx -> null, ctx -> FhirIds.decode(ctx.pathParam("id")).orElse(ctx.pathParam("id")), this::readIssue));
         routes.get(BASE + "/DetectedIssue", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_SEARCH,
                 ctx -> reference(ctx.queryParam("implicated")), this::searchIssues));
     }
@@ -106,8 +106,7 @@ public final class FhirRoutes {
     }
 
     private void readIssue(Context ctx, Access access) {
-        String id = ctx.pathParam("id");
-        Optional<AlertView> alert = FhirIds.FHIR_ID.matcher(id).matches() ? alerts.find(id) : Optional.empty();
+        Optional<AlertView> alert = FhirIds.decode(ctx.pathParam("id")).flatMap(alerts::find);
         AlertView a = alert.filter(v -> v.deviceId() != null && access.canSeeDevice(v.deviceId(), v.careUnit()))
                 .orElseThrow(() -> new NotFoundResponse(NOT_FOUND));
         write(ctx, mapper.alert(a));
@@ -127,7 +126,8 @@ public final class FhirRoutes {
 
     /** The device a FHIR id or {@code Device/{id}} reference names, if the caller may see it; else 404. */
     private DeviceState visible(String reference, Access access) {
-        String id = reference.startsWith("Device/") ? reference.substring("Device/".length()) : reference;
+        String fhirId = reference.startsWith("Device/") ? reference.substring("Device/".length()) : reference;
+        String id = FhirIds.decode(fhirId).orElse("");
         if (!DeviceRoutes.DEVICE_ID.matcher(id).matches()) {
             throw new NotFoundResponse(NOT_FOUND);
         }
@@ -146,8 +146,13 @@ public final class FhirRoutes {
         return value;
     }
 
+    /** The deviceId a device reference names, for the audit log (as sent when it does not decode). */
     private static String reference(String value) {
-        return value == null ? null : value.startsWith("Device/") ? value.substring("Device/".length()) : value;
+        if (value == null) {
+            return null;
+        }
+        String id = value.startsWith("Device/") ? value.substring("Device/".length()) : value;
+        return FhirIds.decode(id).orElse(id);
     }
 
     /** A searchset page with total, self/next/previous links built from the request's own parameters. */
