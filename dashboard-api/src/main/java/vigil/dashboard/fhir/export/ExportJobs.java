@@ -152,7 +152,9 @@ public final class ExportJobs implements AutoCloseable {
             }
             for (Sink sink : sinks.values()) {
                 sink.close();
-                job.outputs.add(new ExportJob.Output(sink.type, sink.fileName(), sink.count, sink.bytes));
+                if (sink.count > 0) { // Bulk Data: list only files with resources (an empty file stays unlisted)
+                    job.outputs.add(new ExportJob.Output(sink.type, sink.fileName(), sink.count, sink.bytes));
+                }
             }
             job.finishedNanos = System.nanoTime();
             job.state = ExportJob.State.DONE;
