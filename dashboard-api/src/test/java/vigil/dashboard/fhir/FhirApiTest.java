@@ -138,6 +138,32 @@ class FhirApiTest {
     }
 
     @Test
+    void shouldReportErrorsForResourcesThatBreakTheBaseProfiles() {
+        // the validator is not vacuous: each of these breaks one rule of base R4
+        Observation noStatus = new Observation();
+        noStatus.setId("bad-1");
+        noStatus.setCode(new org.hl7.fhir.r4.model.CodeableConcept().setText("x"));
+        assertThat(validation.errors(noStatus)).as("status is 1..1").anyMatch(e -> e.contains("status"));
+
+        Observation absentAndValue = new Observation();
+        absentAndValue.setId("bad-2");
+        absentAndValue.setStatus(Observation.ObservationStatus.FINAL);
+        absentAndValue.setCode(new org.hl7.fhir.r4.model.CodeableConcept().setText("x"));
+        absentAndValue.setValue(new Quantity().setValue(1));
+        absentAndValue.setDataAbsentReason(new org.hl7.fhir.r4.model.CodeableConcept().setText("lost"));
+        assertThat(validation.errors(absentAndValue)).as("obs-6").anyMatch(e -> e.contains("obs-6"));
+
+        DeviceMetric noCategory = new DeviceMetric();
+        noCategory.setId("bad-3");
+        noCategory.setType(new org.hl7.fhir.r4.model.CodeableConcept().setText("x"));
+        assertThat(validation.errors(noCategory)).as("category is 1..1").isNotEmpty();
+
+        Device badId = new Device();
+        badId.setId("has_underscore");
+        assertThat(validation.errors(badId)).as("id pattern (schema)").isNotEmpty();
+    }
+
+    @Test
     void shouldMapTheNewestValuesWithMdcCodesUcumUnitsAndTheRecordTime() {
         Bundle rate = fetch("/fhir/r4/Observation?device=" + PUMP + "&code=urn:iso:std:iso:11073:10101%7C157784",
                 icu, Bundle.class);

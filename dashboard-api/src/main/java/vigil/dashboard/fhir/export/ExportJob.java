@@ -32,7 +32,6 @@ public final class ExportJob {
     volatile int devicesDone;   // progress: devices written so far
     volatile int devicesTotal;  // 0 until the scope is known
     volatile String error;      // set with FAILED; never holds device data
-    volatile long finishedNanos;
 
     ExportJob(String id, String owner, String careUnit, Instant since, Instant until, Set<String> types,
             Instant transactionTime, String requestUrl) {

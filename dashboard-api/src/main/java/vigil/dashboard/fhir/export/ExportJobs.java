@@ -156,7 +156,6 @@ public final class ExportJobs implements AutoCloseable {
                     job.outputs.add(new ExportJob.Output(sink.type, sink.fileName(), sink.count, sink.bytes));
                 }
             }
-            job.finishedNanos = System.nanoTime();
             job.state = ExportJob.State.DONE;
         } catch (IOException | RuntimeException e) {
             job.error = e.getClass().getSimpleName();
