@@ -58,6 +58,7 @@ public final class FhirRoutes {
     }
 
     public void register(RoutesConfig routes, RouteGuard guard) {
+        routes.after(BASE + "/*", Outcomes::replaceProblem);
         routes.get(BASE + "/metadata", ctx -> write(ctx, Capabilities.statement(clock.instant())));
         routes.get(BASE + "/Device/{id}", guard.protect(DeviceRoutes.READ_DEVICES, AuditAction.FHIR_READ,
                 ctx -> FhirIds.decode(ctx.pathParam("id")).orElse(ctx.pathParam("id")), this::readDevice));

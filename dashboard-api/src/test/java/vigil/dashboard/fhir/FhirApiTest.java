@@ -213,6 +213,13 @@ class FhirApiTest {
 
         TestApi.Reply bad = api.get("/fhir/r4/Observation?device=" + PUMP + "&date=yesterday", icu);
         assertThat(bad.status).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/fhir+json");
+        org.hl7.fhir.r4.model.OperationOutcome outcome =
+                FhirR4.json().parseResource(org.hl7.fhir.r4.model.OperationOutcome.class, bad.body);
+        assertValid(outcome);
+        assertThat(outcome.getIssueFirstRep().getCode())
+                .isEqualTo(org.hl7.fhir.r4.model.OperationOutcome.IssueType.INVALID);
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).startsWith("date: ");
         assertThat(api.get("/fhir/r4/Observation?code=flowErrorPct", icu).status).as("device required")
                 .isEqualTo(400);
         assertThat(api.get("/fhir/r4/Observation?device=" + PUMP + "&_count=0", icu).status).isEqualTo(400);
@@ -222,8 +229,12 @@ class FhirApiTest {
     void shouldAnswer404OutOfScopeAndAuditEveryRequest() {
         String actor = "nurse-ward-scope";
         String ward = api.token(TokenSpec.caregiver(actor, "WARD-2"));
-        assertThat(api.get("/fhir/r4/Device/" + PUMP, ward).status).isEqualTo(404);
-        assertThat(api.get("/fhir/r4/Device/NO-SUCH-DEVICE", ward).status).isEqualTo(404);
+        TestApi.Reply hidden = api.get("/fhir/r4/Device/" + PUMP, ward);
+        TestApi.Reply unknown = api.get("/fhir/r4/Device/NO-SUCH-DEVICE", ward);
+        assertThat(hidden.status).isEqualTo(404);
+        assertThat(unknown.status).isEqualTo(404);
+        assertThat(hidden.body).as("out of scope answers exactly like unknown").isEqualTo(unknown.body);
+        assertValid(FhirR4.json().parseResource(hidden.body));
         assertThat(api.get("/fhir/r4/Observation?device=" + PUMP, ward).status).isEqualTo(404);
         assertThat(api.get("/fhir/r4/DeviceMetric?source=" + PUMP, ward).status).isEqualTo(404);
         assertThat(api.get("/fhir/r4/DetectedIssue?implicated=" + PUMP, ward).status).isEqualTo(404);
