@@ -1,5 +1,12 @@
 package vigil.dashboard;
 
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import vigil.dashboard.fhir.export.ExportConfig;
+import vigil.dashboard.fhir.export.ExportStorage;
+import vigil.dashboard.fhir.export.LocalExportStorage;
+import vigil.dashboard.fhir.export.S3ExportStorage;
+
 import vigil.dashboard.metrics.ApiMetrics;
 
 import java.io.PrintStream;
@@ -57,10 +64,19 @@ public final class DashboardMain {
             String host = System.getenv().getOrDefault(ApiMetrics.ENV_METRICS_HOST, "127.0.0.1");
             LOG.info("metrics on http://{}:{}/metrics", host, metrics.serve(host, metricsPort));
         }
+        ExportStorage exportStorage;
+        try {
+            exportStorage = exportStorage(ExportConfig.fromEnv(System.getenv()), config);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            metrics.close();
+            System.exit(2);
+            return;
+        }
         DynamoDbClient dynamo = dynamoClient(config);
         DashboardServer server;
         try {
-            server = DashboardServer.start(config, dynamo, metrics);
+            server = DashboardServer.start(config, dynamo, metrics, exportStorage);
         } catch (RuntimeException e) {
             dynamo.close();
             metrics.close();
@@ -93,6 +109,18 @@ public final class DashboardMain {
         return builder.build();
     }
 
+    /** S3 (SSE-KMS) when a bucket is configured, else the local folder (checked writable here). */
+    static ExportStorage exportStorage(ExportConfig export, DashboardConfig config) {
+        if (export.bucket() == null) {
+            return new LocalExportStorage(export.dir());
+        }
+        S3ClientBuilder s3 = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder());
+        if (config.region() != null) {
+            s3.region(Region.of(config.region()));
+        }
+        return new S3ExportStorage(s3.build(), export.bucket(), export.kmsKeyId(), "fhir-export/");
+    }
+
     static void printUsage(PrintStream out) {
         Map<String, String> vars = new java.util.LinkedHashMap<>();
         vars.put(DashboardConfig.ENV_JWT_SECRET, "required. HS256 key for bearer tokens, at least 32 bytes"
@@ -116,6 +144,10 @@ public final class DashboardMain {
         vars.put(ApiMetrics.ENV_METRICS_HOST, "interface of the unauthenticated /metrics port (default 127.0.0.1)");
         vars.put(ApiMetrics.ENV_METRICS_PORT, "port of /metrics, Prometheus text (default " + ApiMetrics.DEFAULT_PORT
                 + "; 0 any; -1 off); never on the API port");
+        vars.put(ExportConfig.ENV_DIR, "folder for FHIR bulk export files (default vigil-fhir-export under the"
+                + " temporary directory); must be writable");
+        vars.put(ExportConfig.ENV_BUCKET, "S3 bucket for FHIR bulk export files instead of the folder (SSE-KMS)");
+        vars.put(ExportConfig.ENV_KMS_KEY, "KMS key id or ARN for the export bucket (default: the bucket's key)");
         vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "how often the event stream reads each shard of the device-state and"
                 + " alert DynamoDB streams, 100-1500 ms (default 200)");
         out.println("usage: DashboardMain [--help]");

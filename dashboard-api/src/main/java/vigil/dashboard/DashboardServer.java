@@ -44,8 +44,14 @@ import vigil.dashboard.device.DeviceRoutes;
 import vigil.dashboard.device.dynamodb.DynamoDeviceHistoryStore;
 import vigil.dashboard.device.dynamodb.DynamoDeviceStateStore;
 import vigil.dashboard.events.ChangeFeed;
-import vigil.dashboard.events.dynamodb.StreamChangeFeed;
 import vigil.dashboard.events.EventRoutes;
+import vigil.dashboard.events.dynamodb.StreamChangeFeed;
+import vigil.dashboard.fhir.FhirRoutes;
+import vigil.dashboard.fhir.export.ExportConfig;
+import vigil.dashboard.fhir.export.ExportJobs;
+import vigil.dashboard.fhir.export.ExportRoutes;
+import vigil.dashboard.fhir.export.ExportStorage;
+import vigil.dashboard.fhir.export.LocalExportStorage;
 import vigil.dashboard.health.HealthRoutes;
 import vigil.dashboard.metrics.ApiMetrics;
 import vigil.dashboard.problem.Problem;
@@ -67,11 +73,13 @@ public final class DashboardServer implements AutoCloseable {
 
     private final Javalin app;
     private final ChangeFeed feed;
+    private final ExportJobs exports;
     private final boolean tls;
 
-    private DashboardServer(Javalin app, ChangeFeed feed, boolean tls) {
+    private DashboardServer(Javalin app, ChangeFeed feed, ExportJobs exports, boolean tls) {
         this.app = app;
         this.feed = feed;
+        this.exports = exports;
         this.tls = tls;
     }
 
@@ -82,7 +90,14 @@ public final class DashboardServer implements AutoCloseable {
 
     /** As {@link #start(DashboardConfig, DynamoDbClient)}, timing every request on {@code metrics} (null: none). */
     public static DashboardServer start(DashboardConfig config, DynamoDbClient dynamo, ApiMetrics metrics) {
+        return start(config, dynamo, metrics, new LocalExportStorage(ExportConfig.defaults().dir()));
+    }
+
+    /** As {@link #start(DashboardConfig, DynamoDbClient, ApiMetrics)}, writing FHIR bulk exports to {@code exportStorage}. */
+    public static DashboardServer start(
+            DashboardConfig config, DynamoDbClient dynamo, ApiMetrics metrics, ExportStorage exportStorage) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(exportStorage, "exportStorage");
         Objects.requireNonNull(dynamo, "dynamo");
         Clock clock = Clock.systemUTC();
         ObjectMapper json = objectMapper();
@@ -91,10 +106,14 @@ public final class DashboardServer implements AutoCloseable {
         RouteGuard guard = new RouteGuard(verifier(config), auditLog, clock);
         DynamoDeviceStateStore deviceStore = new DynamoDeviceStateStore(dynamo, prefix);
         DynamoAlertStore alertStore = new DynamoAlertStore(dynamo, prefix);
-        DeviceRoutes devices =
-                new DeviceRoutes(deviceStore, alertStore, new DynamoDeviceHistoryStore(dynamo, prefix), clock);
         AlertRoutes alerts = new AlertRoutes(alertStore, json, clock);
-        SettingsRoutes settings = new SettingsRoutes(new DynamoSettingsStore(dynamo, prefix), deviceStore, json, clock);
+        DynamoSettingsStore settingsStore = new DynamoSettingsStore(dynamo, prefix);
+        SettingsRoutes settings = new SettingsRoutes(settingsStore, deviceStore, json, clock);
+        DynamoDeviceHistoryStore historyStore = new DynamoDeviceHistoryStore(dynamo, prefix);
+        FhirRoutes fhir = new FhirRoutes(deviceStore, alertStore, historyStore, settingsStore, clock);
+        ExportJobs exports = new ExportJobs(deviceStore, alertStore, historyStore, settingsStore, exportStorage, clock);
+        ExportRoutes exportRoutes = new ExportRoutes(exports, json, clock);
+        DeviceRoutes devices = new DeviceRoutes(deviceStore, alertStore, historyStore, clock);
         AuditRoutes auditRoutes = new AuditRoutes(auditLog, clock);
         ChangeFeed feed = new StreamChangeFeed(dynamo, StreamClients.like(dynamo), prefix, alertStore,
                 config.eventPollInterval());
@@ -149,16 +168,19 @@ public final class DashboardServer implements AutoCloseable {
             settings.register(cfg.routes, guard);
             events.register(cfg.routes, guard);
             auditRoutes.register(cfg.routes, guard);
+            fhir.register(cfg.routes, guard);
+            exportRoutes.register(cfg.routes, guard);
         });
         try {
             app.start();
         } catch (RuntimeException e) {
             feed.close();
+            exports.close();
             throw e;
         }
         LOG.info("dashboard API listening on {}://{}:{} (tables {}*, tokens {})", tls ? "https" : "http",
                 config.host(), app.port(), config.tablePrefix(), config.jwksUrl() == null ? "HS256" : "JWKS");
-        return new DashboardServer(app, feed, tls);
+        return new DashboardServer(app, feed, exports, tls);
     }
 
     private static TokenVerifier verifier(DashboardConfig config) {
@@ -251,6 +273,7 @@ public final class DashboardServer implements AutoCloseable {
     public void close() {
         try {
             feed.close();
+            exports.close();
         } finally {
             app.stop();
         }

@@ -16,7 +16,13 @@ public enum AuditAction {
     SETTINGS_WRITE("settings.write"),
     /** Not in the spec's list: opening the event stream, which then shows device and alert data. */
     EVENTS_SUBSCRIBE("events.subscribe"),
-    AUDIT_READ("audit.read");
+    AUDIT_READ("audit.read"),
+    /** Not in the spec's list: a FHIR read of one resource (docs/fhir.md). */
+    FHIR_READ("fhir.read"),
+    /** Not in the spec's list: a FHIR search (docs/fhir.md). */
+    FHIR_SEARCH("fhir.search"),
+    /** Not in the spec's list: a FHIR bulk export kick-off, status poll, file download or cancel (docs/fhir.md). */
+    FHIR_EXPORT("fhir.export");
 
     private final String wireName;
 

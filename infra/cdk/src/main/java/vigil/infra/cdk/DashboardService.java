@@ -82,7 +82,9 @@ final class DashboardService extends Construct {
                         "VIGIL_API_HOST", "0.0.0.0",
                         "VIGIL_API_PORT", Integer.toString(CONTAINER_PORT),
                         "VIGIL_TABLE_PREFIX", settings.prefix(),
-                        "VIGIL_REGION", Aws.REGION))
+                        "VIGIL_REGION", Aws.REGION,
+                        "VIGIL_FHIR_EXPORT_BUCKET", stores.exportBucket.getBucketName(),
+                        "VIGIL_FHIR_EXPORT_KMS_KEY", keys.data.getKeyArn()))
                 .secrets(Map.of("VIGIL_JWT_SECRET", Secret.fromSecretsManager(jwtSecret)))
                 .stopTimeout(Duration.seconds(30))
                 .build());

@@ -1,5 +1,11 @@
 package vigil.infra.cdk;
 
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -42,6 +48,15 @@ final class DataStores extends Construct {
     /** Vigil's tables by {@link TableSpec#baseName()}, in {@link Tables#all()} order. */
     final Map<String, Table> tables = new LinkedHashMap<>();
     final Table leaseTable;
+    /**
+     * FHIR bulk export files (docs/fhir.md): SSE-KMS with the data key (they hold device data), TLS only, no public
+     * access, objects expire after {@link #EXPORT_RETENTION_DAYS} days, retained when the stack is deleted.
+     */
+    final Bucket exportBucket;
+    /** Prefix of the export files, the only part of the bucket the API may touch. */
+    static final String EXPORT_PREFIX = "fhir-export/";
+    /** A bulk export is fetched by the importing system within hours; a week covers a weekend and a retry. */
+    static final int EXPORT_RETENTION_DAYS = 7;
 
     DataStores(Construct scope, String id, DeploymentSettings settings, IKey dataKey) {
         super(scope, id);
@@ -67,6 +82,19 @@ final class DataStores extends Construct {
                         KeySpec.string("leaseKey"))),
                 null);
         leaseTable = table("KclLeases", lease, "", dataKey, ProjectionType.KEYS_ONLY);
+        exportBucket = Bucket.Builder.create(this, "FhirExport")
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(dataKey)
+                .bucketKeyEnabled(true)
+                .enforceSsl(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .lifecycleRules(java.util.List.of(LifecycleRule.builder()
+                        .prefix(EXPORT_PREFIX)
+                        .expiration(Duration.days(EXPORT_RETENTION_DAYS))
+                        .build()))
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
     }
 
     private Table table(String id, TableSpec spec, String prefix, IKey key, ProjectionType projection) {

@@ -97,7 +97,17 @@ final class TableAccess {
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
         statements.add(onTable(stores, Tables.AUDIT.baseName(), "AppendAuditLog",
                 "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Query"));
-        statements.add(useKey(dataKey, "dynamodb"));
+        statements.add(allow("WriteAndReadFhirExports",
+                List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"),
+                List.of(stores.exportBucket.arnForObjects(DataStores.EXPORT_PREFIX + "*"))));
+        statements.add(PolicyStatement.Builder.create()
+                .sid("ListFhirExports")
+                .effect(Effect.ALLOW)
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(stores.exportBucket.getBucketArn()))
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", DataStores.EXPORT_PREFIX + "*")))
+                .build());
+        statements.add(useKey(dataKey, "dynamodb", "s3"));
         return statements;
     }
 

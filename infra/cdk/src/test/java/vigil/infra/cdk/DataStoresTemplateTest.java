@@ -152,6 +152,29 @@ class DataStoresTemplateTest {
     }
 
     /** A reference to a KMS key defined in this template ({"Fn::GetAtt": [id, "Arn"]} or {"Ref": id}). */
+    @Test
+    void shouldKeepFhirExportsInOneBucketWithSseKmsTlsOnlyNoPublicAccessAndExpiry() {
+        Map<String, Map<String, Object>> buckets = vigil.resources("AWS::S3::Bucket");
+        assertThat(buckets).hasSize(1);
+        Map<String, Object> bucket = buckets.values().iterator().next();
+        Map<String, Object> p = properties(bucket);
+        Map<String, Object> rule = map(list(map(p.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"))
+                .get(0));
+        Map<String, Object> sse = map(rule.get("ServerSideEncryptionByDefault"));
+        assertThat(sse.get("SSEAlgorithm")).isEqualTo("aws:kms");
+        assertThat(isCustomerManagedKey(sse.get("KMSMasterKeyID"))).as("the data key").isTrue();
+        assertThat(map(p.get("PublicAccessBlockConfiguration"))).containsEntry("BlockPublicAcls", true)
+                .containsEntry("BlockPublicPolicy", true).containsEntry("IgnorePublicAcls", true)
+                .containsEntry("RestrictPublicBuckets", true);
+        Map<String, Object> expiry = map(list(map(p.get("LifecycleConfiguration")).get("Rules")).get(0));
+        assertThat(expiry).containsEntry("ExpirationInDays", DataStores.EXPORT_RETENTION_DAYS)
+                .containsEntry("Prefix", DataStores.EXPORT_PREFIX);
+        assertThat(bucket.get("DeletionPolicy")).isEqualTo("Retain");
+        Map<String, Map<String, Object>> policies = vigil.resources("AWS::S3::BucketPolicy");
+        assertThat(policies.values().iterator().next().toString()).as("TLS only")
+                .contains("aws:SecureTransport").contains("Deny");
+    }
+
     private boolean isCustomerManagedKey(Object reference) {
         Map<String, Object> ref = map(reference);
         String id;
