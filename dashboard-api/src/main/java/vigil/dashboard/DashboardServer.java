@@ -49,6 +49,7 @@ import vigil.dashboard.health.HealthRoutes;
 import vigil.dashboard.metrics.ApiMetrics;
 import vigil.dashboard.problem.Problem;
 import vigil.dashboard.problem.ProblemResponses;
+import vigil.dashboard.report.ReportRoutes;
 import vigil.dashboard.settings.SettingsRoutes;
 import vigil.dashboard.settings.dynamodb.DynamoSettingsStore;
 import vigil.dashboard.web.WebPage;
@@ -94,6 +95,7 @@ public final class DashboardServer implements AutoCloseable {
         AlertRoutes alerts = new AlertRoutes(alertStore, json, clock);
         SettingsRoutes settings = new SettingsRoutes(new DynamoSettingsStore(dynamo, prefix), deviceStore, json, clock);
         AuditRoutes auditRoutes = new AuditRoutes(auditLog, clock);
+        ReportRoutes reports = new ReportRoutes(alertStore, deviceStore, json, clock);
         ChangeFeed feed = new ChangeFeed(deviceStore, alertStore, config.eventPollInterval());
         EventRoutes events = new EventRoutes(feed, json);
         HealthRoutes health = new HealthRoutes(dynamo, prefix,
@@ -146,6 +148,7 @@ public final class DashboardServer implements AutoCloseable {
             settings.register(cfg.routes, guard);
             events.register(cfg.routes, guard);
             auditRoutes.register(cfg.routes, guard);
+            reports.register(cfg.routes, guard);
         });
         try {
             app.start();

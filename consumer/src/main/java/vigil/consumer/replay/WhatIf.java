@@ -18,8 +18,9 @@ import vigil.telemetry.DeviceType;
 /**
  * {@code vigil replay FILE --settings A.json --compare B.json}: one pass over the file feeds every line to two
  * replays, one per settings file, and compares their alerts (docs/alarm-burden.md, "What-if"). An alert is the same
- * under A and B when its deterministic {@code alertId} ({@code deviceId:type:raisedTs}) is: a raise that moves in
- * time shows as one alert disappearing and one appearing.
+ * under A and B when its deterministic {@code alertId} ({@code deviceId:type:raisedTs}) is; an alert of one side
+ * only that overlaps in time an alert of the same device and type of the other side only is reported as raised at
+ * another time, not as one disappearing and one appearing.
  *
  * <p><b>Threading contract.</b> A's side ({@link #lineA}, the span, replay A and its alerts) and B's side may run on
  * two threads; everything else runs after both threads ended (joined).
@@ -65,6 +66,7 @@ final class WhatIf {
         Map<String, AlertHistory> byIdB = byId(alertsB);
         List<AlertHistory> onlyA = only(byIdA, byIdB);
         List<AlertHistory> onlyB = only(byIdB, byIdA);
+        List<Moved> moved = pairOverlapping(onlyA, onlyB);
         List<TypeLine> types = new ArrayList<>();
         for (AlertType type : AlertType.all()) {
             double deviceDays = 0;
@@ -78,8 +80,43 @@ final class WhatIf {
             int countB = count(reportB, type);
             types.add(new TypeLine(type.name(), deviceDays, countA, countB));
         }
-        return new Result(reportA, reportB, types, onlyA, onlyB);
+        return new Result(reportA, reportB, types, onlyA, onlyB, moved);
     }
+
+    /**
+     * Takes out of {@code onlyA} and {@code onlyB} the pairs of the same device and type whose open intervals
+     * ({@code [raise, clear]}, open-ended while not cleared) overlap: the same condition, raised at another time.
+     */
+    static List<Moved> pairOverlapping(List<AlertHistory> onlyA, List<AlertHistory> onlyB) {
+        List<Moved> moved = new ArrayList<>();
+        for (var it = onlyA.iterator(); it.hasNext(); ) {
+            AlertHistory a = it.next();
+            for (var jt = onlyB.iterator(); jt.hasNext(); ) {
+                AlertHistory b = jt.next();
+                if (a.deviceId().equals(b.deviceId()) && a.alertType().equals(b.alertType())
+                        && a.raisedMillis() <= clearedOrMax(b) && b.raisedMillis() <= clearedOrMax(a)) {
+                    moved.add(new Moved(a, b));
+                    it.remove();
+                    jt.remove();
+                    break;
+                }
+            }
+        }
+        return moved;
+    }
+
+    private static long clearedOrMax(AlertHistory h) {
+        long cleared = Long.MAX_VALUE;
+        for (AlertHistory.Step step : h.steps()) {
+            if ("CLEARED".equals(step.change())) {
+                cleared = step.atMillis();
+            }
+        }
+        return cleared;
+    }
+
+    /** The same device's same condition, raised under A and under B at different times. */
+    record Moved(AlertHistory underA, AlertHistory underB) {}
 
     private static Map<String, AlertHistory> byId(BurdenCollector c) {
         return c.alerts().stream().collect(Collectors.toMap(AlertHistory::alertId, Function.identity()));
@@ -119,7 +156,7 @@ final class WhatIf {
 
     /** Both reports, the per-type comparison and the alerts of only one side, each by raise time. */
     record Result(BurdenReport reportA, BurdenReport reportB, List<TypeLine> types, List<AlertHistory> onlyA,
-            List<AlertHistory> onlyB) {
+            List<AlertHistory> onlyB, List<Moved> moved) {
 
         void print(PrintStream out, String nameA, String nameB) {
             out.printf(Locale.ROOT, "What-if over %s .. %s (%.2f days), %d devices: A = %s, B = %s%n",
@@ -139,6 +176,12 @@ final class WhatIf {
             onlyA.forEach(h -> out.println("  - " + describe(h)));
             out.printf("Alerts only under B (appear with B): %d%n", onlyB.size());
             onlyB.forEach(h -> out.println("  + " + describe(h)));
+            out.printf("Alerts raised at another time under B (same device and type, overlapping): %d%n",
+                    moved.size());
+            moved.forEach(m -> out.printf(Locale.ROOT, "  ~ %s %s raised %s under A, %s under B (%+.0f s)%n",
+                    m.underA().deviceId(), m.underA().alertType(), Instant.ofEpochMilli(m.underA().raisedMillis()),
+                    Instant.ofEpochMilli(m.underB().raisedMillis()),
+                    (m.underB().raisedMillis() - m.underA().raisedMillis()) / 1000.0));
         }
 
         private static String rate(Double v) {

@@ -16,7 +16,9 @@ public enum AuditAction {
     SETTINGS_WRITE("settings.write"),
     /** Not in the spec's list: opening the event stream, which then shows device and alert data. */
     EVENTS_SUBSCRIBE("events.subscribe"),
-    AUDIT_READ("audit.read");
+    AUDIT_READ("audit.read"),
+    /** Not in the spec's list: the alarm burden report (docs/alarm-burden.md), alert counts of many devices. */
+    REPORT_READ("report.read");
 
     private final String wireName;
 
