@@ -192,6 +192,18 @@ class AlarmBurdenReportTest {
         assertThat(entries.get(0).get("outcome").n()).isEqualTo("200");
     }
 
+    @Test
+    void shouldServeTheReportPageWithoutATokenAndLinkItFromTheWardView() {
+        TestApi.Reply page = api.get("/report.html", null);
+
+        assertThat(page.status).isEqualTo(200);
+        assertThat(page.body).contains("<script src=\"/report.js\"").contains("<table id=\"burden-table\"");
+        assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'");
+        assertThat(api.get("/report.js", null).status).isEqualTo(200);
+        assertThat(api.get("/report.css", null).status).isEqualTo(200);
+        assertThat(api.get("/", null).body).contains("href=\"/report.html\"");
+    }
+
     @ParameterizedTest
     @CsvSource({
         "from=yesterday, from",
