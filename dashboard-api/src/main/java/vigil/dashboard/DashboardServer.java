@@ -56,6 +56,7 @@ import vigil.dashboard.health.HealthRoutes;
 import vigil.dashboard.metrics.ApiMetrics;
 import vigil.dashboard.problem.Problem;
 import vigil.dashboard.problem.ProblemResponses;
+import vigil.dashboard.report.ReportRoutes;
 import vigil.dashboard.settings.SettingsRoutes;
 import vigil.dashboard.settings.dynamodb.DynamoSettingsStore;
 import vigil.dashboard.web.WebPage;
@@ -115,6 +116,7 @@ public final class DashboardServer implements AutoCloseable {
         ExportRoutes exportRoutes = new ExportRoutes(exports, json, clock);
         DeviceRoutes devices = new DeviceRoutes(deviceStore, alertStore, historyStore, clock);
         AuditRoutes auditRoutes = new AuditRoutes(auditLog, clock);
+        ReportRoutes reports = new ReportRoutes(alertStore, deviceStore, json, clock);
         ChangeFeed feed = new StreamChangeFeed(dynamo, StreamClients.like(dynamo), prefix, alertStore,
                 config.eventPollInterval());
         EventRoutes events = new EventRoutes(feed, json);
@@ -170,6 +172,7 @@ public final class DashboardServer implements AutoCloseable {
             auditRoutes.register(cfg.routes, guard);
             fhir.register(cfg.routes, guard);
             exportRoutes.register(cfg.routes, guard);
+            reports.register(cfg.routes, guard);
         });
         try {
             app.start();

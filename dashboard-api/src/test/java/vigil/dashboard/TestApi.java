@@ -136,6 +136,7 @@ public final class TestApi implements AutoCloseable {
         item.put(AlertAttributes.STATUS, AttributeValue.fromS(status));
         item.put(AlertAttributes.RAISED_TS, n(raisedTs));
         item.put(AlertAttributes.RAISED_AT, AttributeValue.fromS(Instant.ofEpochMilli(raisedTs).toString()));
+        item.put(AlertAttributes.RAISED_DAY, AttributeValue.fromS(AlertAttributes.raisedDay(raisedTs)));
         item.put(AlertAttributes.UPDATED_AT, AttributeValue.fromS(Instant.ofEpochMilli(raisedTs).toString()));
         item.put(AlertAttributes.MESSAGE, AttributeValue.fromS("Test alert " + type));
         item.put(AlertAttributes.HISTORY, AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(

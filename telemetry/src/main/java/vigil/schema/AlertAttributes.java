@@ -45,5 +45,19 @@ public final class AlertAttributes {
 
     public static final String INDEX_OPEN_BY_CARE_UNIT = "open-by-care-unit";
 
+    /**
+     * UTC day ({@code yyyy-MM-dd}) of {@link #RAISED_TS}, set on every alert: the hash key of the index
+     * {@link #INDEX_RAISED_BY_DAY}, so that a report reads the alerts raised in a time range with one Query per day
+     * (docs/alarm-burden.md) instead of scanning the table.
+     */
+    public static final String RAISED_DAY = "raisedDay";
+
+    public static final String INDEX_RAISED_BY_DAY = "raised-by-day";
+
+    /** {@link #RAISED_DAY} of an alert raised at {@code raisedTs} (epoch millis). */
+    public static String raisedDay(long raisedTs) {
+        return java.time.LocalDate.ofEpochDay(Math.floorDiv(raisedTs, 86_400_000L)).toString();
+    }
+
     private AlertAttributes() {}
 }

@@ -21,12 +21,17 @@ public final class Tables {
     public static final TableSpec QUARANTINE = new TableSpec(
             "quarantine", KeySpec.string("shardId"), KeySpec.string("recordKey"), List.of(), "expiresAt");
 
-    /** Alerts keyed by the deterministic alertId; the index serves open alerts of a care unit, newest first. */
+    /**
+     * Alerts keyed by the deterministic alertId; {@code open-by-care-unit} serves open alerts of a care unit, newest
+     * first; {@code raised-by-day} serves the alerts raised in a time range, one UTC day per partition (the alarm
+     * burden report).
+     */
     public static final TableSpec ALERTS = new TableSpec(
             "alerts",
             KeySpec.string("alertId"),
             null,
-            List.of(new IndexSpec("open-by-care-unit", KeySpec.string("openCareUnit"), KeySpec.number("raisedTs"))),
+            List.of(new IndexSpec("open-by-care-unit", KeySpec.string("openCareUnit"), KeySpec.number("raisedTs")),
+                    new IndexSpec("raised-by-day", KeySpec.string("raisedDay"), KeySpec.number("raisedTs"))),
             null,
             true);
 

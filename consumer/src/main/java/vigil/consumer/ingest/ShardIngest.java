@@ -486,6 +486,22 @@ public final class ShardIngest {
         return ledgers.size();
     }
 
+    /**
+     * Every tracked device with its care unit (the settings' else the newest record's) and type, for the alarm
+     * burden report's denominator (docs/alarm-burden.md). Devices of which only rejected records were seen have no
+     * type and are left out.
+     */
+    public List<vigil.burden.DeviceInScope> devicesInScope() {
+        List<vigil.burden.DeviceInScope> devices = new ArrayList<>(ledgers.size());
+        for (DeviceLedger ledger : ledgers.values()) {
+            if (ledger.deviceType() != null) {
+                devices.add(new vigil.burden.DeviceInScope(
+                        ledger.deviceId(), ledger.rules().careUnit(), ledger.deviceType().wireName()));
+            }
+        }
+        return devices;
+    }
+
     public String shardId() {
         return shardId;
     }

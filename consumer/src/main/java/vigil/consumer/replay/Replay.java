@@ -121,6 +121,11 @@ public final class Replay {
         return ingest.deviceCount();
     }
 
+    /** The devices seen, for the alarm burden report (docs/alarm-burden.md). */
+    public java.util.List<vigil.burden.DeviceInScope> devicesInScope() {
+        return ingest.devicesInScope();
+    }
+
     /** Summary on the meters the live consumer keeps: records, accepted, rejected by reason, duplicates, late. */
     public String summary() {
         StringBuilder s = new StringBuilder();

@@ -11,18 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
-import vigil.consumer.rules.DeviceSettings;
+import java.util.function.LongSupplier;
 import vigil.consumer.rules.SettingsSource;
 
 /**
- * {@code vigil replay FILE.jsonl [--settings FILE.json] [--now TIME]}: decodes a JSON-lines telemetry file and runs
+ * {@code vigil replay FILE.jsonl [--settings FILE.json] [--now TIME] [--report] [--compare B.json]}: decodes a JSON-lines telemetry file and runs
  * the alert engine over it offline. Alert transitions go to stdout as JSON lines; progress and the summary go to
  * stderr. Exit status: 0 done, 2 usage error, 1 I/O error.
  */
 public final class ReplayMain {
     private static final String USAGE = """
-            Usage: vigil replay FILE.jsonl [--settings FILE.json] [--now TIME]
+            Usage: vigil replay FILE.jsonl [--settings FILE.json] [--now TIME] [--report] [--compare B.json]
 
             Runs the telemetry decoder and the alert engine over a JSON-lines file of telemetry-v1 records, in
             file order (out-of-order records within 120 s are placed by event time, as live). Prints every alert
@@ -32,7 +31,19 @@ public final class ReplayMain {
             Processing time (DEVICE_OFFLINE, DATA_QUALITY) follows the file: the greatest ts read so far.
 
               --settings FILE.json  settings documents (api-v1 "Settings document"): one object, or an array;
-                                    threshold overrides, calibration dates and care units per device
+                                    threshold overrides, calibration dates and care units per device. A
+                                    document without deviceId (at most one) applies to every device without
+                                    its own (its careUnit is ignored); unknown threshold names are errors
+              --report              instead of the transitions, print the alarm burden report on stdout: per
+                                    care unit, device type and alert type, alerts per device-day, escalated,
+                                    latched, the share cleared by itself within 5 min (nuisance), and the
+                                    devices with the most alerts, over the file's ts range
+                                    (docs/alarm-burden.md)
+              --compare B.json      what-if: run the file under the --settings documents (A; catalogue
+                                    defaults without --settings) and under B.json in one pass, and print per
+                                    alert type the alerts per device-day under A and B and every alert that
+                                    appears or disappears with B (device, type, raise time); with --report,
+                                    both reports follow
               --now TIME            a last processing-time check at TIME (ISO-8601 instant or epoch millis),
                                     e.g. to see which devices are offline at that moment
               --help                this text
@@ -48,6 +59,8 @@ public final class ReplayMain {
         Path file = null;
         Path settingsFile = null;
         Long nowMillis = null;
+        boolean report = false;
+        Path compareFile = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -57,6 +70,8 @@ public final class ReplayMain {
                     }
                     case "--settings" -> settingsFile = Path.of(value(args, ++i, "--settings"));
                     case "--now" -> nowMillis = parseTime(value(args, ++i, "--now"));
+                    case "--report" -> report = true;
+                    case "--compare" -> compareFile = Path.of(value(args, ++i, "--compare"));
                     default -> {
                         if (args[i].startsWith("--") || file != null) {
                             throw new IllegalArgumentException("unexpected argument: " + args[i]);
@@ -76,16 +91,26 @@ public final class ReplayMain {
         try {
             SettingsSource settings = SettingsSource.NONE;
             if (settingsFile != null) {
-                Map<String, DeviceSettings> byDevice = SettingsFile.read(settingsFile);
-                settings = byDevice::get;
-                stderr.println("replay: settings for " + byDevice.size() + " devices");
+                SettingsFile.Loaded loaded = SettingsFile.load(settingsFile);
+                settings = loaded.source();
+                stderr.println("replay: " + loaded.describe());
+            }
+            if (compareFile != null) {
+                SettingsFile.Loaded b = SettingsFile.load(compareFile);
+                stderr.println("replay: compare with " + b.describe());
+                String nameA = settingsFile == null ? "catalogue defaults" : settingsFile.getFileName().toString();
+                return WhatIfRun.run(file, settings, nameA, b.source(), compareFile.getFileName().toString(),
+                        nowMillis, report, stdout, stderr);
+            }
+            if (report) {
+                return WhatIfRun.report(file, settings, nowMillis, stdout, stderr);
             }
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
             Replay replay = new Replay(settings, t -> write(out, AlertJson.toJson(t)));
             long started = System.nanoTime();
             long total = Files.size(file);
             try (InputStream in = Files.newInputStream(file)) {
-                readLines(in, replay, new Progress(stderr, total));
+                readLines(in, replay::line, replay::lines, new Progress(stderr, total));
             }
             replay.finish(nowMillis);
             out.flush();
@@ -104,7 +129,7 @@ public final class ReplayMain {
     }
 
     /** Splits the stream on '\n' (a trailing '\r' is kept: the decoder treats it as whitespace after the object). */
-    static void readLines(InputStream in, Replay replay, Progress progress) throws IOException {
+    static void readLines(InputStream in, LineSink sink, LongSupplier lines, Progress progress) throws IOException {
         byte[] buf = new byte[1 << 20];
         int start = 0;
         int end = 0;
@@ -119,14 +144,14 @@ public final class ReplayMain {
             while (i < end) {
                 if (buf[i] == '\n') {
                     if (i > start) {
-                        replay.line(buf, start, i - start);
+                        sink.line(buf, start, i - start);
                     }
                     consumed += i + 1 - start;
                     start = i + 1;
                 }
                 i++;
             }
-            progress.update(consumed, replay.lines());
+            progress.update(consumed, lines.getAsLong());
             if (start == 0 && end == buf.length) {
                 buf = Arrays.copyOf(buf, buf.length * 2); // a line longer than the buffer (rejected as TOO_LARGE)
             } else {
@@ -136,9 +161,15 @@ public final class ReplayMain {
             }
         }
         if (end > start) {
-            replay.line(buf, start, end - start);
+            sink.line(buf, start, end - start);
         }
-        progress.done(replay.lines());
+        progress.done(lines.getAsLong());
+    }
+
+    /** Takes one line (without its newline) of the file. */
+    @FunctionalInterface
+    interface LineSink {
+        void line(byte[] buffer, int offset, int length);
     }
 
     private static void write(BufferedWriter out, String line) {

@@ -87,7 +87,7 @@ public final class DeviceRules {
     }
 
     /** The care unit: the settings' when set, else the collector's on the newest record, else null. */
-    String careUnit() {
+    public String careUnit() {
         if (settings != null && settings.careUnit() != null) {
             return settings.careUnit();
         }

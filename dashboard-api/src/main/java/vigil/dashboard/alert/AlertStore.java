@@ -24,6 +24,23 @@ public interface AlertStore {
     List<AlertView> all(long sinceMillis);
 
     /**
+     * Every alert raised in {@code [fromMillis, toMillis)}, read by key: one Query of the {@code raised-by-day} index
+     * per UTC day of the range (docs/alarm-burden.md), never a Scan.
+     */
+    RaisedAlerts raisedBetween(long fromMillis, long toMillis);
+
+    /**
+     * Alerts read for a report, and what reading them cost.
+     *
+     * @param readUnits DynamoDB read capacity units the Queries consumed, as DynamoDB reported them
+     */
+    record RaisedAlerts(List<AlertView> alerts, double readUnits) {
+        public RaisedAlerts {
+            alerts = List.copyOf(alerts);
+        }
+    }
+
+    /**
      * Acknowledges {@code current}: moves it to {@code newStatus} with who, when and the note, appends a history
      * entry, and (to {@code CLEARED}) takes it out of the open index. Conditional on the stored status still being
      * {@code current.status()}.

@@ -22,7 +22,9 @@ public enum AuditAction {
     /** Not in the spec's list: a FHIR search (docs/fhir.md). */
     FHIR_SEARCH("fhir.search"),
     /** Not in the spec's list: a FHIR bulk export kick-off, status poll, file download or cancel (docs/fhir.md). */
-    FHIR_EXPORT("fhir.export");
+    FHIR_EXPORT("fhir.export"),
+    /** Not in the spec's list: the alarm burden report (docs/alarm-burden.md), alert counts of many devices. */
+    REPORT_READ("report.read");
 
     private final String wireName;
 

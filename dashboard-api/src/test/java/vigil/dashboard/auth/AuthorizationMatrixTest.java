@@ -59,6 +59,7 @@ class AuthorizationMatrixTest {
         SETTINGS_WRITE("PUT", "/api/v1/devices/{d}/settings", "settings.write"),
         EVENTS("GET", "/api/v1/events", "events.subscribe"),
         AUDIT_READ("GET", "/api/v1/audit", "audit.read"),
+        REPORT_READ("GET", "/api/v1/reports/alarm-burden?careUnit=" + UNIT, "report.read"),
         HEALTH("GET", "/health", null),
         OPENAPI("GET", "/api/v1/openapi.json", null);
 
@@ -103,6 +104,11 @@ class AuthorizationMatrixTest {
             };
             case SETTINGS_WRITE -> c == Caller.DEVICE_ADMIN ? 200 : 403;
             case AUDIT_READ -> c == Caller.AUDITOR ? 200 : 403;
+            case REPORT_READ -> switch (c) { // docs/alarm-burden.md: caregivers only for their own care units
+                case CAREGIVER_IN, DEVICE_ADMIN, AUDITOR -> 200;
+                case CAREGIVER_OUT -> 404;
+                default -> 403;
+            };
             default -> throw new IllegalStateException(e.name());
         };
     }

@@ -134,8 +134,10 @@ class DashboardBrowserIT {
                 });
                 assertNoHorizontalScroll(browser);
                 Path alerts = screenshot(browser, "alerts-acknowledged.png");
-                System.out.printf("%n[browser] screenshots: %s, %s (total %d s)%n%n", ward.toAbsolutePath(),
-                        alerts.toAbsolutePath(), secondsSince(startNanos));
+                Path report = checkReportPage(browser, base, TokenMinter.forSecret(secret)
+                        .mint(TokenSpec.auditor("browser-auditor")));
+                System.out.printf("%n[browser] screenshots: %s, %s, %s (total %d s)%n%n", ward.toAbsolutePath(),
+                        alerts.toAbsolutePath(), report.toAbsolutePath(), secondsSince(startNanos));
             } catch (RuntimeException | AssertionError e) {
                 screenshot(browser, "failure.png");
                 throw e;
@@ -144,6 +146,33 @@ class DashboardBrowserIT {
                 simulation.stop();
             }
         }
+    }
+
+    /**
+     * The alarm burden page (docs/alarm-burden.md) as an auditor: the acknowledged DEVICE_OFFLINE alert of
+     * {@link #SILENT_PUMP} is counted in its care unit's row, with a time to acknowledge; the chart has a text
+     * alternative; the page fits the window.
+     */
+    private static Path checkReportPage(WebDriver browser, String base, String auditor) throws Exception {
+        browser.get(base + "/report.html");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear();");
+        browser.navigate().refresh();
+        browser.findElement(By.id("token")).sendKeys(auditor);
+        browser.findElement(By.id("login-submit")).click();
+        WebElement row = waitFor(Duration.ofSeconds(20), "report row of ICU-4A DEVICE_OFFLINE", () -> first(browser,
+                By.cssSelector("#burden-table tr[data-alert-type='DEVICE_OFFLINE'][data-care-unit='ICU-4A']"), true));
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(Integer.parseInt(cells.get(3).getText())).as("alerts").isGreaterThanOrEqualTo(1);
+        assertThat(Integer.parseInt(cells.get(7).getText())).as("acknowledged").isGreaterThanOrEqualTo(1);
+        assertThat(cells.get(9).getText()).as("ack median").isNotEqualTo("–");
+        WebElement chart = browser.findElement(By.id("burden-svg"));
+        assertThat(chart.getAttribute("role")).isEqualTo("img");
+        assertThat(browser.findElement(By.id("chart-desc")).getAttribute("textContent"))
+                .contains("ICU-4A · pumps · DEVICE OFFLINE");
+        assertThat(browser.findElements(By.cssSelector("#burden-svg rect.bar"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("top-table")).getText()).contains(SILENT_PUMP);
+        assertNoHorizontalScroll(browser);
+        return screenshot(browser, "alarm-burden-report.png");
     }
 
     private static long secondsSince(long nanos) {

@@ -49,6 +49,8 @@ public final class AlertItems {
         item.put("status", AttributeValue.fromS(a.status().name()));
         item.put("raisedTs", DeviceStateItems.number(a.raisedTs()));
         item.put("raisedAt", iso(a.raisedTs()));
+        item.put(vigil.schema.AlertAttributes.RAISED_DAY,
+                AttributeValue.fromS(vigil.schema.AlertAttributes.raisedDay(a.raisedTs())));
         item.put("updatedAt", iso(a.updatedMillis()));
         if (a.clearedMillis() != null) {
             item.put("clearedAt", iso(a.clearedMillis()));

@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -39,6 +41,7 @@ import vigil.schema.Tables;
  */
 public final class DynamoAlertStore implements AlertStore {
     private static final int BATCH_GET_MAX_KEYS = 100;
+    private static final long DAY_MILLIS = 86_400_000L;
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -140,6 +143,42 @@ public final class DynamoAlertStore implements AlertStore {
             }
         }
         return alerts;
+    }
+
+    @Override
+    public RaisedAlerts raisedBetween(long fromMillis, long toMillis) {
+        if (toMillis <= fromMillis) {
+            return new RaisedAlerts(List.of(), 0);
+        }
+        List<AlertView> alerts = new ArrayList<>();
+        double readUnits = 0;
+        Map<String, String> names = Map.of("#d", AlertAttributes.RAISED_DAY, "#ts", AlertAttributes.RAISED_TS);
+        long lastDay = Math.floorDiv(toMillis - 1, DAY_MILLIS);
+        for (long day = Math.floorDiv(fromMillis, DAY_MILLIS); day <= lastDay; day++) {
+            Map<String, AttributeValue> values = Map.of(
+                    ":d", s(AlertAttributes.raisedDay(day * DAY_MILLIS)),
+                    ":from", n(fromMillis),
+                    ":to", n(toMillis - 1));
+            for (QueryResponse page : dynamo.queryPaginator(QueryRequest.builder()
+                    .tableName(tableName)
+                    .indexName(AlertAttributes.INDEX_RAISED_BY_DAY)
+                    .keyConditionExpression("#d = :d AND #ts BETWEEN :from AND :to")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                    .build())) {
+                if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
+                    readUnits += page.consumedCapacity().capacityUnits();
+                }
+                for (Map<String, AttributeValue> item : page.items()) {
+                    AlertView view = toView(item);
+                    if (view != null) {
+                        alerts.add(view);
+                    }
+                }
+            }
+        }
+        return new RaisedAlerts(alerts, readUnits);
     }
 
     @Override
