@@ -241,7 +241,14 @@ class DashboardBrowserIT {
     }
 
     private static void openDevicePage(WebDriver browser, String deviceId) throws InterruptedException {
-        browser.findElement(By.cssSelector(".tile[data-device-id='" + deviceId + "']")).click();
+        ((JavascriptExecutor) browser).executeScript("location.hash = '#/ward';");
+        waitFor(Duration.ofSeconds(10), "click on the tile of " + deviceId, () -> { // retried: tiles re-render live
+            WebElement t = tile(browser, deviceId);
+            if (t != null) {
+                t.click();
+            }
+            return t;
+        });
         waitFor(Duration.ofSeconds(10), "device page of " + deviceId, () -> {
             WebElement title = browser.findElement(By.id("device-title"));
             return title.isDisplayed() && title.getText().startsWith(deviceId + " ")
