@@ -33,7 +33,7 @@ const METRIC_LABELS = {
 };
 const FIGURES = [
   ['flowErrorPct', 'Flow error', '%', 2], ['pressureOffsetMmHg', 'Pressure offset', 'mmHg', 1],
-  ['minutesToEmpty', 'Minutes to empty', 'min', 0], ['batteryMinutesLeft', 'Battery time left', 'min', 0],
+  ['minutesToEmpty', 'Time to empty', 'min', 0], ['batteryMinutesLeft', 'Battery time left', 'min', 0],
   ['conductivityDivergenceMsCm', 'Conductivity divergence', 'mS/cm', 2],
   ['temperatureDivergenceC', 'Temperature divergence', '°C', 2], ['acidMinutesLeft', 'Acid time left', 'min', 0],
   ['filterHoursLeft', 'Ultrafilter hours left', 'h', 0]];

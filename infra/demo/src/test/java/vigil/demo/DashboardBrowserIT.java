@@ -101,6 +101,8 @@ class DashboardBrowserIT {
                 });
                 assertThat(stale.getText()).containsPattern("STALE · no data for \\d+ s");
                 assertThat(stale.getAttribute("data-priority")).isNotEqualTo("HIGH");
+                assertThat(browser.findElement(By.id("high-alert")).isDisplayed()).as("no new HIGH alert yet")
+                        .isFalse();
                 System.out.printf("[browser] %s tile stale %d s after its simulator went silent%n", SILENT_PUMP,
                         secondsSince(silencedNanos));
                 Path staleShot = screenshot(browser, "ward-stale.png");
