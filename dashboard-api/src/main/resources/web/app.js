@@ -251,6 +251,7 @@ function tileFor(d) {
   return el('a', { class: 'tile prio-' + prio + ' fresh-' + f.freshness, href: '#/device/' + encodeURIComponent(d.deviceId),
       'data-device-id': d.deviceId, 'data-priority': prio, 'data-freshness': f.freshness,
       'data-last-seq': seq, 'data-last-ts': d.lastTs ? String(Date.parse(d.lastTs)) : '',
+      'data-last-arrival': d.lastArrivalAt ? String(Date.parse(d.lastArrivalAt)) : '',
       'data-updated-at': String(shown.atMs), title: open.map((a) => a.message).join('\n') },
     el('div', { class: 'id' }, d.deviceId),
     el('div', { class: 'line' }, (d.deviceType === 'dialysis' ? 'Dialysis' : 'Infusion pump') + (m.state ? ' · ' + m.state : '')),

@@ -27,7 +27,9 @@ import vigil.sim.publish.SinkStats;
  * <p>The page marks each tile with {@code data-last-seq} (and {@code data-last-ts}, {@code data-updated-at});
  * {@link #install} adds a {@code MutationObserver} on the ward that notes, per device, each new highest
  * {@code data-last-seq} with the browser's {@code Date.now()} at the DOM change (before the next paint, which adds at
- * most one frame). {@link SendLog} notes every record handed to Kinesis while recording.
+ * most one frame). {@link SendLog} notes every record handed to Kinesis while recording. The split
+ * arrival → screen (Kinesis arrival of each record the page showed, its {@code lastArrivalAt}, to that DOM change)
+ * leaves the simulator's publisher out: it is the consumer, the state write, the event stream and the page.
  *
  * <p>Not thread-safe apart from {@link SendLog#submit}, which the simulator's driver thread calls.
  */
@@ -44,8 +46,9 @@ final class ScreenLatencyProbe {
                   const seqText = tile.getAttribute('data-last-seq');
                   if (!id || !seqText) return;
                   const seq = Number(seqText);
+                  const arrival = Number(tile.getAttribute('data-last-arrival') || 0);
                   const list = seen.obs[id] || (seen.obs[id] = []);
-                  if (!list.length || list[list.length - 1][0] < seq) list.push([seq, now]);
+                  if (!list.length || list[list.length - 1][0] < seq) list.push([seq, now, arrival]);
                 };
                 new MutationObserver((records) => {
                   const now = Date.now();
@@ -75,7 +78,10 @@ final class ScreenLatencyProbe {
         return read(json, new TypeReference<Map<String, Long>>() {});
     }
 
-    /** Per device, {@code [seq, domChangeEpochMillis]} pairs in increasing seq. */
+    /**
+     * Per device, {@code [seq, domChangeEpochMillis, kinesisArrivalEpochMillis]} in increasing seq: each record the
+     * page showed, when, and when it had arrived in Kinesis (its {@code lastArrivalAt}; 0 when unknown).
+     */
     static Map<String, List<long[]>> observations(WebDriver browser) {
         String json = (String) ((JavascriptExecutor) browser).executeScript(
                 "return JSON.stringify(window.__vigilScreen.obs);");
@@ -121,6 +127,7 @@ final class ScreenLatencyProbe {
      */
     static Result measure(List<SendLog.Sent> sent, Map<String, List<long[]>> observed) {
         Histogram latencyMillis = new Histogram(3_600_000L, 3);
+        Histogram arrivalToScreenMillis = new Histogram(3_600_000L, 3);
         List<SendLog.Sent> missing = new ArrayList<>();
         long negative = 0;
         for (SendLog.Sent s : sent) {
@@ -129,6 +136,9 @@ final class ScreenLatencyProbe {
                 missing.add(s);
                 continue;
             }
+            if (first[0] == s.seq() && first[2] > 0) { // shown as itself, not inside a newer record
+                arrivalToScreenMillis.recordValue(Math.max(0, first[1] - first[2]));
+            }
             long millis = first[1] - s.tsMillis();
             if (millis < 0) {
                 negative++; // cannot happen on one clock; counted so that a clock problem shows
@@ -136,7 +146,7 @@ final class ScreenLatencyProbe {
             }
             latencyMillis.recordValue(millis);
         }
-        return new Result(latencyMillis, missing, negative);
+        return new Result(latencyMillis, arrivalToScreenMillis, missing, negative);
     }
 
     private static long[] firstAtOrAfter(List<long[]> seqAndMillis, long seq) {
@@ -154,13 +164,17 @@ final class ScreenLatencyProbe {
     }
 
     /** Device → screen latencies of one measurement. */
-    record Result(Histogram latencyMillis, List<SendLog.Sent> missing, long negative) {
+    record Result(Histogram latencyMillis, Histogram arrivalToScreenMillis, List<SendLog.Sent> missing,
+            long negative) {
         String summary(String state) {
             return String.format(java.util.Locale.ROOT,
                     "[device->screen] %s: count %d, p50 %d ms, p95 %d ms, p99 %d ms, max %d ms, not shown %d,"
-                            + " negative %d", state, latencyMillis.getTotalCount(),
+                            + " negative %d; arrival->screen of the %d records shown: p50 %d ms, p95 %d ms,"
+                            + " p99 %d ms", state, latencyMillis.getTotalCount(),
                     latencyMillis.getValueAtPercentile(50), latencyMillis.getValueAtPercentile(95),
-                    latencyMillis.getValueAtPercentile(99), latencyMillis.getMaxValue(), missing.size(), negative);
+                    latencyMillis.getValueAtPercentile(99), latencyMillis.getMaxValue(), missing.size(), negative,
+                    arrivalToScreenMillis.getTotalCount(), arrivalToScreenMillis.getValueAtPercentile(50),
+                    arrivalToScreenMillis.getValueAtPercentile(95), arrivalToScreenMillis.getValueAtPercentile(99));
         }
     }
 
