@@ -55,7 +55,7 @@ const state = {
   token: sessionStorage.getItem('vigil.token'),
   claims: null,
   devices: new Map(),   // deviceId -> device view
-  alerts: new Map(),    // alertId -> alert view (open ones, plus cleared ones until they drop out)
+  alerts: new Map(),    // alertId -> alert view, open ones only (a cleared one is dropped: the page stays open for days)
   stream: null,         // AbortController of the event stream
   deviceId: null,       // device page shown
   settingsVersion: null,
@@ -262,9 +262,10 @@ function tileFor(d) {
       : el('div', { class: 'line' }, 'No open alert'));
 }
 const priorityWord = (p) => (p === 'HIGH' ? 'HIGH' : p === 'MEDIUM' ? 'Medium' : 'Low');
-/** Highest open alert first, then device id: the devices that need someone now are the first a nurse sees. */
-const byUrgency = (a, b) => rankOf(b.deviceId) - rankOf(a.deviceId) || a.deviceId.localeCompare(b.deviceId);
 function renderWard() {
+  // Highest open alert first, then device id: the devices that need someone now are the first a nurse sees.
+  const rank = new Map([...state.devices.keys()].map((id) => [id, rankOf(id)]));
+  const byUrgency = (a, b) => rank.get(b.deviceId) - rank.get(a.deviceId) || a.deviceId.localeCompare(b.deviceId);
   const units = new Map();
   for (const d of state.devices.values()) {
     const u = d.careUnit || 'Unassigned';
@@ -319,7 +320,7 @@ function refreshFreshness() {
  */
 function putAlert(a, signal) {
   const before = state.alerts.get(a.alertId);
-  state.alerts.set(a.alertId, a);
+  if (isOpen(a)) state.alerts.set(a.alertId, a); else state.alerts.delete(a.alertId);
   const wasHigh = isOpen(before) && before.priority === 'HIGH';
   if (signal && !wasHigh && a.status === 'ACTIVE' && a.priority === 'HIGH') {
     state.newHigh.set(a.alertId, a);
@@ -327,10 +328,11 @@ function putAlert(a, signal) {
     $('high-alert-live').textContent = 'New HIGH alert: ' + a.type.replace(/_/g, ' ') + ' on ' + a.deviceId
       + (d && d.careUnit ? ' in ' + d.careUnit : '') + '.';
     playAlarm();
+    renderSignal();
   } else if (state.newHigh.has(a.alertId) && a.status !== 'ACTIVE') {
     state.newHigh.delete(a.alertId); // acknowledged or cleared: no longer new
+    renderSignal();
   }
-  renderSignal();
 }
 function renderSignal() {
   const banner = $('high-alert');
