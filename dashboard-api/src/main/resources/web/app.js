@@ -445,7 +445,9 @@ function renderDevice() {
   const rows = [['Type', d.deviceType === 'dialysis' ? 'Dialysis machine' : 'Infusion pump'],
     ['Last seen', lastSeenText(d, Date.now()), 'lastSeen'], ['Settings version applied', d.appliedSettingsVersion ?? '–']];
   const m = d.metrics || {};
-  for (const [k, v] of Object.entries(m)) {
+  const specOrder = Object.keys(METRIC_LABELS); // the order of telemetry-v1.md; unknown metrics last
+  const position = (k) => (specOrder.indexOf(k) + specOrder.length + 1) % (specOrder.length + 1);
+  for (const [k, v] of Object.entries(m).sort(([a], [b]) => position(a) - position(b) || a.localeCompare(b))) {
     const spec = METRIC_LABELS[k];
     rows.push(spec ? [spec[0], formatValue(spec, v), k] : [k, v, k]); // unknown metrics (newer collectors) as sent
   }
