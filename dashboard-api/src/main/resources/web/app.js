@@ -143,7 +143,14 @@ async function loadAll(signalNew) {
     cursor = page.nextCursor;
   } while (cursor);
   const res = await api('/api/v1/alerts?status=open&limit=500');
-  if (res.ok) for (const a of (await res.json()).items) putAlert(a, signalNew);
+  if (res.ok) {
+    const page = await res.json();
+    for (const a of page.items) putAlert(a, signalNew);
+    if (!page.nextCursor) { // the whole open list: alerts cleared during a stream gap leave the page too
+      const open = new Set(page.items.map((a) => a.alertId));
+      for (const [id, a] of [...state.alerts]) if (!open.has(id)) putAlert(Object.assign({}, a, { status: 'CLEARED' }), false);
+    }
+  }
   renderWard(); renderAlerts();
 }
 function putDevice(d, signal) {
