@@ -75,8 +75,7 @@ class DashboardBrowserIT {
             try {
                 stack.signIn();
                 System.out.printf("[browser] page live after %d s%n", secondsSince(startNanos));
-                assertThat(tile(browser, SILENT_PUMP).getAttribute("data-priority")).as("no alert yet")
-                        .isNotEqualTo("HIGH");
+                assertThat(tileState(browser, SILENT_PUMP).get("priority")).as("no alert yet").isNotEqualTo("HIGH");
 
                 Path pumpPage = checkPumpPage(browser, "PUMP-0002");
                 Path dialysisPage = checkDialysisPage(browser, "DIAL-0001");
@@ -95,12 +94,12 @@ class DashboardBrowserIT {
                 stack.silencer.silence(SILENT_PUMP);
                 long silencedNanos = System.nanoTime();
 
-                WebElement stale = waitFor(Duration.ofSeconds(30), SILENT_PUMP + " tile stale", () -> {
-                    WebElement t = tile(browser, SILENT_PUMP);
-                    return t != null && "stale".equals(t.getAttribute("data-freshness")) ? t : null;
+                Map<String, String> stale = waitFor(Duration.ofSeconds(30), SILENT_PUMP + " tile stale", () -> {
+                    Map<String, String> t = tileState(browser, SILENT_PUMP);
+                    return t != null && "stale".equals(t.get("freshness")) ? t : null;
                 });
-                assertThat(stale.getText()).containsPattern("STALE · no data for \\d+ s");
-                assertThat(stale.getAttribute("data-priority")).isNotEqualTo("HIGH");
+                assertThat(stale.get("text")).containsPattern("STALE · no data for \\d+ s");
+                assertThat(stale.get("priority")).isNotEqualTo("HIGH");
                 assertThat(browser.findElement(By.id("high-alert")).isDisplayed()).as("no new HIGH alert yet")
                         .isFalse();
                 System.out.printf("[browser] %s tile stale %d s after its simulator went silent%n", SILENT_PUMP,
@@ -116,10 +115,10 @@ class DashboardBrowserIT {
                         .toList();
                 System.out.printf("[browser] %s tile HIGH %d s after its simulator went silent%n", SILENT_PUMP,
                         secondsSince(silencedNanos));
-                WebElement red = tile(browser, SILENT_PUMP);
-                assertThat(red.getText()).contains("HIGH: DEVICE OFFLINE").containsPattern("OFFLINE · no data for");
-                assertThat(red.getAttribute("data-freshness")).isEqualTo("offline");
-                assertThat(red.getCssValue("background-color")).isEqualTo("rgba(215, 38, 46, 1)");
+                Map<String, String> red = tileState(browser, SILENT_PUMP);
+                assertThat(red.get("text")).contains("HIGH: DEVICE OFFLINE").containsPattern("OFFLINE · no data for");
+                assertThat(red.get("freshness")).isEqualTo("offline");
+                assertThat(red.get("background")).isEqualTo("rgb(215, 38, 46)");
                 assertTilesOrderedByAlert(browser);
 
                 WebElement banner = browser.findElement(By.id("high-alert"));
@@ -258,27 +257,46 @@ class DashboardBrowserIT {
         });
     }
 
-    /** In every care unit: highest open alert first, then device id; the silent pump before the first by id. */
+    /**
+     * In every care unit: highest open alert first, then device id; the silent pump before the first by id. Reads
+     * the ward in one script call, a consistent snapshot while tiles re-render live.
+     */
+    @SuppressWarnings("unchecked")
     private static void assertTilesOrderedByAlert(WebDriver browser) {
-        for (WebElement unit : browser.findElements(By.cssSelector("#units .unit"))) {
-            List<String> shown = new ArrayList<>();
-            List<String[]> tiles = new ArrayList<>();
-            for (WebElement t : unit.findElements(By.cssSelector(".tile"))) {
-                String[] idAndPriority = {t.getAttribute("data-device-id"), t.getAttribute("data-priority")};
-                shown.add(idAndPriority[0]);
-                tiles.add(idAndPriority);
-            }
+        Map<String, List<List<String>>> units = (Map<String, List<List<String>>>) ((JavascriptExecutor) browser)
+                .executeScript("""
+                        const out = {};
+                        for (const u of document.querySelectorAll('#units .unit')) {
+                          out[u.dataset.careUnit] = [...u.querySelectorAll('.tile')]
+                            .map((t) => [t.dataset.deviceId, t.dataset.priority]);
+                        }
+                        return out;""");
+        assertThat(units).containsKey(SILENT_UNIT);
+        units.forEach((unit, tiles) -> {
+            List<String> shown = tiles.stream().map(t -> t.get(0)).toList();
             List<String> expected = tiles.stream()
-                    .sorted(Comparator.comparingInt((String[] t) -> -RANK.get(t[1])).thenComparing(t -> t[0]))
-                    .map(t -> t[0])
+                    .sorted(Comparator.comparingInt((List<String> t) -> -RANK.get(t.get(1)))
+                            .thenComparing(t -> t.get(0)))
+                    .map(t -> t.get(0))
                     .toList();
-            assertThat(shown).as("tiles of " + unit.getAttribute("data-care-unit")).isNotEmpty()
-                    .containsExactlyElementsOf(expected);
-            if (unit.getAttribute("data-care-unit").equals(SILENT_UNIT)
-                    && !"HIGH".equals(tiles.get(shown.indexOf(FIRST_BY_ID))[1])) {
+            assertThat(shown).as("tiles of " + unit).isNotEmpty().containsExactlyElementsOf(expected);
+            if (unit.equals(SILENT_UNIT) && !"HIGH".equals(tiles.get(shown.indexOf(FIRST_BY_ID)).get(1))) {
                 assertThat(shown.indexOf(SILENT_PUMP)).isLessThan(shown.indexOf(FIRST_BY_ID));
             }
-        }
+        });
+    }
+
+    /**
+     * A device tile's text, priority, freshness and background colour, read in one script call (a tile can be
+     * replaced between two WebDriver calls while the ward updates live); null when there is no such tile.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> tileState(WebDriver browser, String deviceId) {
+        return (Map<String, String>) ((JavascriptExecutor) browser).executeScript("""
+                const t = document.querySelector('.tile[data-device-id="' + CSS.escape(arguments[0]) + '"]');
+                if (!t) return null;
+                return { text: t.innerText, priority: t.dataset.priority, freshness: t.dataset.freshness,
+                  background: getComputedStyle(t).backgroundColor };""", deviceId);
     }
 
     private static WebElement tile(WebDriver browser, String deviceId) {
