@@ -144,11 +144,22 @@ class DashboardBrowserIT {
                 assertThat(latency.latencyMillis().getTotalCount()).isEqualTo(sent.size()).isPositive();
 
                 browser.findElement(By.id("nav-alerts")).click();
-                WebElement row = waitFor(Duration.ofSeconds(10), "alert row", () -> first(browser,
-                        By.cssSelector(".alert-row[data-alert-id^='" + SILENT_PUMP + ":DEVICE_OFFLINE:']"), true));
-                assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("ACTIVE");
-                row.findElement(By.cssSelector("input[name='note']")).sendKeys("Checked at bedside, pump rebooted");
-                row.findElement(By.cssSelector(".ack-button")).click();
+                // One probe for find, read, type and click: the list re-renders on every event, so an element found
+                // a moment ago may be gone (stale); the probe then starts again on the new row.
+                String status = waitFor(Duration.ofSeconds(10), "alert row acknowledged from the page", () -> {
+                    WebElement row = first(browser,
+                            By.cssSelector(".alert-row[data-alert-id^='" + SILENT_PUMP + ":DEVICE_OFFLINE:']"), true);
+                    if (row == null) {
+                        return null;
+                    }
+                    String before = row.findElement(By.cssSelector(".status")).getText();
+                    WebElement note = row.findElement(By.cssSelector("input[name='note']"));
+                    note.clear();
+                    note.sendKeys("Checked at bedside, pump rebooted");
+                    row.findElement(By.cssSelector(".ack-button")).click();
+                    return before;
+                });
+                assertThat(status).isEqualTo("ACTIVE");
                 waitFor(Duration.ofSeconds(10), "status ACKNOWLEDGED", () -> {
                     WebElement r = first(browser,
                             By.cssSelector(".alert-row[data-alert-id^='" + SILENT_PUMP + ":DEVICE_OFFLINE:']"), false);
