@@ -170,8 +170,7 @@ class DashboardBrowserIT {
                         + ":DEVICE_OFFLINE:']"), false)).as("acknowledged: no longer new").isNull();
                 assertNoHorizontalScroll(browser);
                 Path alerts = screenshot(browser, "alerts-acknowledged.png");
-                Path report = checkReportPage(browser, base, TokenMinter.forSecret(secret)
-                        .mint(TokenSpec.auditor("browser-auditor")));
+                Path report = checkReportPage(browser, stack.base, stack.auditorToken);
                 System.out.printf("%n[browser] screenshots: %s, %s, %s, %s, %s, %s (total %d s)%n%n",
                         pumpPage.toAbsolutePath(), dialysisPage.toAbsolutePath(), staleShot.toAbsolutePath(),
                         ward.toAbsolutePath(), alerts.toAbsolutePath(), report.toAbsolutePath(),
@@ -322,6 +321,7 @@ class DashboardBrowserIT {
         private final List<AutoCloseable> open = new ArrayList<>();
         private String base;
         private String nurseToken;
+        private String auditorToken;
         private SilencingSink silencer;
         private ScreenLatencyProbe.SendLog sendLog;
         private Simulation simulation;
@@ -356,6 +356,7 @@ class DashboardBrowserIT {
                 stack.base = "http://127.0.0.1:" + api.port();
                 stack.nurseToken = TokenMinter.forSecret(secret).mint(TokenSpec.caregiver("browser-nurse",
                         SimConfig.DEFAULT_CARE_UNITS.toArray(new String[0])));
+                stack.auditorToken = TokenMinter.forSecret(secret).mint(TokenSpec.auditor("browser-auditor"));
 
                 ChromeDriverService service = new ChromeDriverService.Builder()
                         .usingDriverExecutable(chromedriver.toFile())
