@@ -23,8 +23,9 @@ import vigil.schema.Tables;
  * @param maxRecordsPerPoll   records per GetRecords call ({@code VIGIL_MAX_RECORDS}, default 1000, max 10000)
  * @param failoverTime        KCL lease failover time ({@code VIGIL_FAILOVER_MS}, default 3000; KCL's is 10000)
  * @param workerId            KCL worker identifier ({@code VIGIL_WORKER_ID}, default a random one)
- * @param stateFlushInterval  a changed device is written at most once per this interval, alert transitions at once
- *                            ({@code VIGIL_STATE_FLUSH_MS}, default 1000)
+ * @param stateFlushInterval  the checkpoint moves at most once per this interval ({@code VIGIL_CHECKPOINT_INTERVAL_MS},
+ *                            default 1000; each move is a lease-table write). Device states are written by the
+ *                            per-device throttle, at most once a second each (docs/consumer.md)
  * @param quarantineTtl       how long quarantined records are kept ({@code VIGIL_QUARANTINE_TTL_DAYS}, default 14)
  */
 public record ConsumerConfig(
@@ -41,7 +42,29 @@ public record ConsumerConfig(
         String workerId,
         Duration quarantineTtl,
         Duration stateFlushInterval,
-        LeaseTuning leaseTuning) {
+        LeaseTuning leaseTuning,
+        Retrieval retrieval) {
+
+    /**
+     * How records reach the shard processors ({@code VIGIL_RETRIEVAL}): {@link #POLLING} (GetRecords every
+     * {@code pollInterval}, the default, and the only one the local emulator serves) or {@link #FANOUT} (enhanced
+     * fan-out: SubscribeToShard pushes records, about 70 ms, 2 MB/s per shard for this application alone; real
+     * Kinesis only; docs/observability.md).
+     */
+    public enum Retrieval {
+        POLLING,
+        FANOUT
+    }
+
+    /** As the canonical constructor, with polling retrieval. */
+    public ConsumerConfig(String streamName, String applicationName, String region, URI kinesisEndpoint,
+            URI dynamoDbEndpoint, String tablePrefix, String initialPosition, Duration pollInterval,
+            int maxRecordsPerPoll, Duration failoverTime, String workerId, Duration quarantineTtl,
+            Duration stateFlushInterval, LeaseTuning leaseTuning) {
+        this(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix, initialPosition,
+                pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl, stateFlushInterval,
+                leaseTuning, Retrieval.POLLING);
+    }
 
     /**
      * KCL lease settings beyond the failover time (docs/consumer.md, "Takeover after a worker dies"). The default
@@ -95,9 +118,12 @@ public record ConsumerConfig(
         require(failoverTime.toMillis() >= 1_000, "VIGIL_FAILOVER_MS must be >= 1000");
         require(workerId != null && !workerId.isBlank(), "VIGIL_WORKER_ID must not be blank");
         require(!stateFlushInterval.isNegative() && stateFlushInterval.toMillis() <= 60_000,
-                "VIGIL_STATE_FLUSH_MS must be 0..60000");
+                "VIGIL_CHECKPOINT_INTERVAL_MS must be 0..60000");
         require(!quarantineTtl.isNegative() && !quarantineTtl.isZero(), "VIGIL_QUARANTINE_TTL_DAYS must be >= 1");
         leaseTuning = leaseTuning == null ? LeaseTuning.SHORT : leaseTuning;
+        retrieval = retrieval == null ? Retrieval.POLLING : retrieval;
+        require(retrieval == Retrieval.POLLING || kinesisEndpoint == null, "VIGIL_RETRIEVAL=FANOUT needs real"
+                + " Kinesis: the local emulator has no SubscribeToShard (unset VIGIL_KINESIS_ENDPOINT, or use POLLING)");
     }
 
     /** Defaults for a local stack at the given endpoints: the same lease settings as a deployment. */
@@ -110,11 +136,14 @@ public record ConsumerConfig(
     public ConsumerConfig withApplicationName(String name) {
         return new ConsumerConfig(streamName, name, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, workerId, quarantineTtl,
-                stateFlushInterval, leaseTuning);
+                stateFlushInterval, leaseTuning, retrieval);
     }
 
     /** Reads the configuration; throws {@link IllegalArgumentException} naming the bad variable. */
     public static ConsumerConfig fromEnv(Map<String, String> env) {
+        require(!env.containsKey("VIGIL_STATE_FLUSH_MS"), "VIGIL_STATE_FLUSH_MS is gone: device states are now"
+                + " written by a per-device throttle (at most once a second); set VIGIL_CHECKPOINT_INTERVAL_MS for"
+                + " the checkpoint interval");
         return new ConsumerConfig(
                 env.getOrDefault("VIGIL_STREAM", DEFAULT_STREAM),
                 env.getOrDefault("VIGIL_APP_NAME", DEFAULT_APPLICATION),
@@ -128,13 +157,22 @@ public record ConsumerConfig(
                 Duration.ofMillis(number(env, "VIGIL_FAILOVER_MS", DEFAULT_FAILOVER.toMillis())),
                 env.getOrDefault("VIGIL_WORKER_ID", randomWorkerId()),
                 Duration.ofDays(number(env, "VIGIL_QUARANTINE_TTL_DAYS", 14)),
-                Duration.ofMillis(number(env, "VIGIL_STATE_FLUSH_MS", 1000)),
+                Duration.ofMillis(number(env, "VIGIL_CHECKPOINT_INTERVAL_MS", 1000)),
                 new LeaseTuning(
                         countBased(env.getOrDefault("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")),
                         optionalMillis(env, "VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS",
                                 LeaseTuning.SHORT.assignmentInterval()),
                         optionalMillis(env, "VIGIL_LEADER_LEASE_MS", LeaseTuning.SHORT.leaderLeaseDuration()),
-                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())));
+                        optionalMillis(env, "VIGIL_WORKER_REPORT_MS", LeaseTuning.SHORT.workerReportInterval())),
+                retrieval(env.getOrDefault("VIGIL_RETRIEVAL", "POLLING")));
+    }
+
+    private static Retrieval retrieval(String value) {
+        try {
+            return Retrieval.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("VIGIL_RETRIEVAL must be POLLING or FANOUT, was " + value);
+        }
     }
 
     /** Help text listing every variable, for {@code --help}. */
@@ -155,7 +193,9 @@ public record ConsumerConfig(
                 "  VIGIL_FAILOVER_MS          KCL lease failover time (default 3000; KCL's 10000)",
                 "  VIGIL_WORKER_ID            KCL worker id (default: random)",
                 "  VIGIL_QUARANTINE_TTL_DAYS  days rejected records are kept (default 14)",
-                "  VIGIL_STATE_FLUSH_MS       a changed device is written at most once per this (default 1000)",
+                "  VIGIL_CHECKPOINT_INTERVAL_MS the checkpoint moves at most once per this (default 1000)",
+                "  VIGIL_RETRIEVAL            POLLING (default; GetRecords every VIGIL_POLL_INTERVAL_MS) or FANOUT",
+                "                             (enhanced fan-out, pushed records, real Kinesis only; docs/observability.md)",
                 "  VIGIL_LEASE_ASSIGNMENT     KCL lease assignment: LEASE_COUNT_BASED (default) or",
                 "                             WORKER_UTILIZATION_AWARE (KCL's default)",
                 "  VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS  leader's lease assignment interval (default 1000; 'kcl':",
@@ -175,13 +215,13 @@ public record ConsumerConfig(
     public ConsumerConfig withLeaseTuning(Duration failover, LeaseTuning tuning) {
         return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failover, workerId, quarantineTtl,
-                stateFlushInterval, tuning);
+                stateFlushInterval, tuning, retrieval);
     }
 
     public ConsumerConfig withWorkerId(String id) {
         return new ConsumerConfig(streamName, applicationName, region, kinesisEndpoint, dynamoDbEndpoint, tablePrefix,
                 initialPosition, pollInterval, maxRecordsPerPoll, failoverTime, id, quarantineTtl,
-                stateFlushInterval, leaseTuning);
+                stateFlushInterval, leaseTuning, retrieval);
     }
 
     /** The variable in millis; unset: {@code defaultValue}; {@code kcl}: null, i.e. KCL's own default. */

@@ -15,9 +15,9 @@ import vigil.consumer.metrics.MeteredEffectsWriter;
 import vigil.consumer.metrics.MetricsServer;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.state.EffectsWriter;
-import vigil.consumer.state.dynamodb.DynamoAcknowledgementSource;
+import vigil.consumer.state.dynamodb.DynamoAcknowledgementFeed;
 import vigil.consumer.state.dynamodb.DynamoEffectsWriter;
-import vigil.consumer.state.dynamodb.DynamoSettingsPoller;
+import vigil.consumer.state.dynamodb.DynamoSettingsFeed;
 import vigil.consumer.recovery.dynamodb.DynamoRecoveryStore;
 import vigil.consumer.state.dynamodb.HistoryRecordingEffectsWriter;
 import vigil.schema.Tables;
@@ -27,22 +27,22 @@ import vigil.schema.Tables;
  * port, wired from a {@link ConsumerConfig}. Wiring only.
  */
 public final class VigilConsumer implements AutoCloseable {
-    /** Settings side input: a change reaches the rules within this plus one KCL poll (api-v1: within 10 s). */
-    static final Duration SETTINGS_POLL_INTERVAL = Duration.ofSeconds(2);
-
     private final AwsClients clients;
     private final ConsumerRuntime runtime;
     private final ConsumerMeters meters;
-    private final DynamoSettingsPoller poller;
+    private final DynamoSettingsFeed settingsFeed;
+    private final DynamoAcknowledgementFeed acknowledgementFeed;
     private final ConsumerHealth health;
     private final MetricsServer metricsServer; // null when off
 
     private VigilConsumer(AwsClients clients, ConsumerRuntime runtime, ConsumerMeters meters,
-            DynamoSettingsPoller poller, ConsumerHealth health, MetricsServer metricsServer) {
+            DynamoSettingsFeed settingsFeed, DynamoAcknowledgementFeed acknowledgementFeed, ConsumerHealth health,
+            MetricsServer metricsServer) {
         this.clients = clients;
         this.runtime = runtime;
         this.meters = meters;
-        this.poller = poller;
+        this.settingsFeed = settingsFeed;
+        this.acknowledgementFeed = acknowledgementFeed;
         this.health = health;
         this.metricsServer = metricsServer;
     }
@@ -72,15 +72,19 @@ public final class VigilConsumer implements AutoCloseable {
                         meters),
                 meters);
         SettingsCache settings = new SettingsCache();
-        DynamoSettingsPoller poller = new DynamoSettingsPoller(clients.dynamo(), config.tablePrefix(), settings);
-        poller.start(SETTINGS_POLL_INTERVAL);
+        DynamoSettingsFeed settingsFeed = new DynamoSettingsFeed(clients.dynamo(), config.tablePrefix(), settings,
+                DynamoSettingsFeed.POLL_INTERVAL);
+        settingsFeed.start();
+        DynamoAcknowledgementFeed acknowledgementFeed = new DynamoAcknowledgementFeed(clients.dynamo(),
+                config.tablePrefix(), DynamoSettingsFeed.POLL_INTERVAL);
+        acknowledgementFeed.start();
         ShardServices services = new ShardServices(
                 new DynamoRecoveryStore(clients.dynamo(), config.tablePrefix()),
                 new HashRangeLookup(clients.kinesis(), config.streamName()),
                 settings,
                 config.stateFlushInterval().toMillis(),
                 options.journalInterval().toMillis(),
-                new DynamoAcknowledgementSource(clients.dynamo(), config.tablePrefix()));
+                acknowledgementFeed);
         ConsumerRuntime runtime = ConsumerRuntime.start(config, clients.kinesis(), clients.dynamo(),
                 clients.cloudWatch(), writer, services, meters, clock, options.flushEveryRecord());
         ConsumerHealth health = new ConsumerHealth(runtime::isRunning, meters::leasesHeld,
@@ -93,12 +97,13 @@ public final class VigilConsumer implements AutoCloseable {
                         ((PrometheusMeterRegistry) registry)::scrape, health, meters.stateLatency());
             } catch (RuntimeException e) {
                 runtime.close();
-                poller.close();
+                settingsFeed.close();
+                acknowledgementFeed.close();
                 clients.close();
                 throw e;
             }
         }
-        return new VigilConsumer(clients, runtime, meters, poller, health, server);
+        return new VigilConsumer(clients, runtime, meters, settingsFeed, acknowledgementFeed, health, server);
     }
 
     public ConsumerHealth health() {
@@ -120,7 +125,8 @@ public final class VigilConsumer implements AutoCloseable {
             metricsServer.close();
         }
         runtime.close();
-        poller.close();
+        settingsFeed.close();
+        acknowledgementFeed.close();
         clients.close();
     }
 }

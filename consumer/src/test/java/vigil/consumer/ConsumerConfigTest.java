@@ -55,4 +55,24 @@ class ConsumerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("VIGIL_LEADER_LEASE_MS");
     }
+
+    @Test
+    void shouldPollByDefaultAndFanOutOnlyAgainstRealKinesis() {
+        assertThat(ConsumerConfig.fromEnv(Map.of()).retrieval()).isEqualTo(ConsumerConfig.Retrieval.POLLING);
+        assertThat(ConsumerConfig.fromEnv(Map.of("VIGIL_RETRIEVAL", "fanout")).retrieval())
+                .isEqualTo(ConsumerConfig.Retrieval.FANOUT);
+        assertThatThrownBy(() -> ConsumerConfig.fromEnv(Map.of("VIGIL_RETRIEVAL", "FANOUT",
+                        "VIGIL_KINESIS_ENDPOINT", "http://127.0.0.1:4567")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SubscribeToShard");
+        assertThatThrownBy(() -> ConsumerConfig.fromEnv(Map.of("VIGIL_RETRIEVAL", "push")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("POLLING or FANOUT");
+    }
+
+    @Test
+    void shouldRefuseTheRemovedFlushVariableWithWhatReplacedIt() {
+        assertThatThrownBy(() -> ConsumerConfig.fromEnv(Map.of("VIGIL_STATE_FLUSH_MS", "1000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VIGIL_CHECKPOINT_INTERVAL_MS");
+        assertThat(ConsumerConfig.fromEnv(Map.of("VIGIL_CHECKPOINT_INTERVAL_MS", "2000")).stateFlushInterval())
+                .isEqualTo(Duration.ofSeconds(2));
+    }
 }

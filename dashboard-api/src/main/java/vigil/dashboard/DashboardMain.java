@@ -148,7 +148,8 @@ public final class DashboardMain {
                 + " temporary directory); must be writable");
         vars.put(ExportConfig.ENV_BUCKET, "S3 bucket for FHIR bulk export files instead of the folder (SSE-KMS)");
         vars.put(ExportConfig.ENV_KMS_KEY, "KMS key id or ARN for the export bucket (default: the bucket's key)");
-        vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "event stream poll period, 100-1500 ms (default 500)");
+        vars.put(DashboardConfig.ENV_EVENTS_POLL_MS, "how often the event stream reads each shard of the device-state and"
+                + " alert DynamoDB streams, 100-1500 ms (default 200)");
         out.println("usage: DashboardMain [--help]");
         out.println("Serves the Vigil dashboard API (api-v1). Configuration is read from the environment:");
         vars.forEach((name, text) -> out.printf("  %-28s %s%n", name, text));

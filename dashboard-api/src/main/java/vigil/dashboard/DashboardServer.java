@@ -44,6 +44,7 @@ import vigil.dashboard.device.DeviceRoutes;
 import vigil.dashboard.device.dynamodb.DynamoDeviceHistoryStore;
 import vigil.dashboard.device.dynamodb.DynamoDeviceStateStore;
 import vigil.dashboard.events.ChangeFeed;
+import vigil.dashboard.events.dynamodb.StreamChangeFeed;
 import vigil.dashboard.fhir.FhirRoutes;
 import vigil.dashboard.fhir.export.ExportConfig;
 import vigil.dashboard.fhir.export.ExportJobs;
@@ -58,6 +59,7 @@ import vigil.dashboard.problem.ProblemResponses;
 import vigil.dashboard.settings.SettingsRoutes;
 import vigil.dashboard.settings.dynamodb.DynamoSettingsStore;
 import vigil.dashboard.web.WebPage;
+import vigil.feed.dynamodb.StreamClients;
 import vigil.schema.Tables;
 
 /**
@@ -113,7 +115,8 @@ public final class DashboardServer implements AutoCloseable {
         ExportRoutes exportRoutes = new ExportRoutes(exports, json, clock);
         DeviceRoutes devices = new DeviceRoutes(deviceStore, alertStore, historyStore, clock);
         AuditRoutes auditRoutes = new AuditRoutes(auditLog, clock);
-        ChangeFeed feed = new ChangeFeed(deviceStore, alertStore, config.eventPollInterval());
+        ChangeFeed feed = new StreamChangeFeed(dynamo, StreamClients.like(dynamo), prefix, alertStore,
+                config.eventPollInterval());
         EventRoutes events = new EventRoutes(feed, json);
         HealthRoutes health = new HealthRoutes(dynamo, prefix,
                 List.of(Tables.DEVICE_STATE, Tables.ALERTS, Tables.SETTINGS, Tables.AUDIT), clock);

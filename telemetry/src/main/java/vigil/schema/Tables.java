@@ -10,9 +10,12 @@ public final class Tables {
     /** Default physical-name prefix; deployments may choose another (config {@code VIGIL_TABLE_PREFIX}). */
     public static final String DEFAULT_PREFIX = "vigil-";
 
-    /** Newest derived state per device (alerts-v1.md, "Derived device state"). Written by the consumer. */
+    /**
+     * Newest derived state per device (alerts-v1.md, "Derived device state"). Written by the consumer; its stream
+     * feeds the dashboard's event stream.
+     */
     public static final TableSpec DEVICE_STATE =
-            new TableSpec("device-state", KeySpec.string(DeviceStateAttributes.DEVICE_ID), null, List.of(), null);
+            new TableSpec("device-state", KeySpec.string(DeviceStateAttributes.DEVICE_ID), null, List.of(), null, true);
 
     /** Rejected records with raw bytes and reason (telemetry-v1.md, "Rejected records"). Items expire by TTL. */
     public static final TableSpec QUARANTINE = new TableSpec(
@@ -24,11 +27,12 @@ public final class Tables {
             KeySpec.string("alertId"),
             null,
             List.of(new IndexSpec("open-by-care-unit", KeySpec.string("openCareUnit"), KeySpec.number("raisedTs"))),
-            null);
+            null,
+            true);
 
     /** Device settings documents (api-v1.md, "Settings document"). Owned by the dashboard API. */
     public static final TableSpec SETTINGS =
-            new TableSpec("settings", KeySpec.string("deviceId"), null, List.of(), null);
+            new TableSpec("settings", KeySpec.string("deviceId"), null, List.of(), null, true);
 
     /**
      * Rule figures per device and event-time minute, for the dashboard's charts (api-v1.md, device history). Written

@@ -42,6 +42,9 @@ public final class DeviceLedger {
     private long late;
     private long rejected;
     private boolean dirty; // changed since the last snapshot was taken for writing
+    private long oldestUnwrittenArrivalMillis; // arrival of the first record since the last snapshot taken
+    private int stateEpoch; // bumped by every snapshot taken (the shard's state queue compares it)
+    private long lastStateWriteMillis = Long.MIN_VALUE / 2; // consumer clock of the last snapshot taken; none: long ago
     // Recovery journal (docs/storage.md, "Recovery journal"); writer-private like the rest.
     private long lastChunkSeq; // number of the last chunk taken (the next delta's link); 0: none yet
     private long nextChunkSeq = 1;
@@ -81,6 +84,9 @@ public final class DeviceLedger {
             throw new IllegalArgumentException("device type change must be rejected before offer");
         }
         journalDirty = true;
+        if (!dirty) {
+            oldestUnwrittenArrivalMillis = arrivalMillis;
+        }
         if (seqs.seen(record.seq())) {
             duplicates++;
             dirty = true;
@@ -111,9 +117,26 @@ public final class DeviceLedger {
         return dirty || rules.isDirty();
     }
 
+    /** True when a record or rejection changed the ledger since the last snapshot was taken. Writer only. */
+    public boolean hasUnwrittenRecords() {
+        return dirty;
+    }
+
+    /** Changes with every snapshot taken for writing: a state-queue entry made before it is stale. */
+    public int stateEpoch() {
+        return stateEpoch;
+    }
+
+    /** Consumer clock (epoch millis) of the last snapshot taken for writing; far in the past before the first. */
+    public long lastStateWriteMillis() {
+        return lastStateWriteMillis;
+    }
+
     /** An immutable copy for the writer; clears the dirty flag. Null while no record was accepted. */
     public DeviceSnapshot takeSnapshot(long nowMillis) {
         dirty = false;
+        stateEpoch++;
+        lastStateWriteMillis = nowMillis;
         DeviceFigures figures = rules.publish();
         if (newest == null) {
             return null;
@@ -129,7 +152,8 @@ public final class DeviceLedger {
                 late,
                 rejected,
                 nowMillis,
-                figures);
+                figures,
+                oldestUnwrittenArrivalMillis == 0 ? lastArrivalMillis : oldestUnwrittenArrivalMillis);
     }
 
     /** True when a change (a record, a rejection, an alert step) is in no journal chunk yet. Writer only. */

@@ -65,6 +65,11 @@ public final class ShardIngest {
     // Recovery journal: devices changed since their last chunk, oldest change first (entries go stale when a chunk
     // is taken earlier, e.g. with an alert step; the device's epoch tells).
     private final ArrayDeque<JournalEntry> journalQueue = new ArrayDeque<>();
+    // Device states not yet written: devices whose state was clean when a record changed it, oldest first (entries
+    // go stale when the state is written; the device's state epoch tells). With the journal queue it bounds the
+    // checkpoint: durablePosition() never passes a change whose state is not written.
+    private final ArrayDeque<StateEntry> stateQueue = new ArrayDeque<>();
+    private long recordIndex; // records accepted by this ingest so far
     private final ChunkEncoder journalEncoder = new ChunkEncoder();
     private final long journalIntervalMillis;
     // Positions as fields, no allocation per record: the record being handled (or last handled) and the one before
@@ -83,8 +88,31 @@ public final class ShardIngest {
      */
     public record Position(String sequenceNumber, long subSequenceNumber, long arrivalMillis) {}
 
-    /** A device changed while its journal was clean; {@code before}: the record before that change, or null. */
-    private record JournalEntry(DeviceLedger ledger, int epoch, long changedAtMillis, Position before) {}
+    /**
+     * A device changed while its journal was clean; {@code index}: that record's number in this ingest;
+     * {@code before}: the record before that change, or null.
+     */
+    private record JournalEntry(DeviceLedger ledger, int epoch, long changedAtMillis, long index, Position before) {}
+
+    /** A device changed while its state was written (clean): that change is not durable until the next write. */
+    private record StateEntry(DeviceLedger ledger, int epoch, long index, Position before) {}
+
+    /** Which device states a drain takes. */
+    public enum StateWrites {
+        /** Every changed device (shutdown, shard end, offline runs, tests). */
+        ALL,
+        /**
+         * The live throttle (docs/consumer.md, "Writes and checkpoints"): a changed device whose last state write is
+         * at least {@link #STATE_INTERVAL_MILLIS} old (leading edge: in the drain after the record that changed
+         * it; trailing edge: in the first drain after its interval is up), and every device with an alert step.
+         */
+        DUE,
+        /** Only the devices with an alert step (written at once). */
+        TRANSITIONS
+    }
+
+    /** A device's state is written at most once per this interval, except with alert steps (alerts-v1.md). */
+    public static final long STATE_INTERVAL_MILLIS = 1_000;
 
     /** The journal interval of the live consumer (docs/consumer.md): chunks every 20 s of a changing device. */
     public static final long DEFAULT_JOURNAL_INTERVAL_MILLIS = 20_000;
@@ -157,6 +185,7 @@ public final class ShardIngest {
      */
     public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
+        recordIndex++;
         beforeSequenceNumber = lastSequenceNumber;
         beforeSubSequenceNumber = lastSubSequenceNumber;
         beforeArrivalMillis = lastArrivalMillis;
@@ -230,13 +259,28 @@ public final class ShardIngest {
                 rejected.deviceId(), rejected.field(), copy(data)));
     }
 
-    /** A record is about to change {@code ledger}: it joins the journal queue unless a change already queued it. */
+    /**
+     * A record is about to change {@code ledger}: it joins the journal queue unless a change already queued it, and
+     * the state queue unless its state is already changed since the last write.
+     */
     private void enqueueIfClean(DeviceLedger ledger) {
-        if (journalIntervalMillis != JOURNAL_OFF && !ledger.isJournalDirty()) {
-            Position before = beforeSequenceNumber == null ? null
-                    : new Position(beforeSequenceNumber, beforeSubSequenceNumber, beforeArrivalMillis);
-            journalQueue.addLast(new JournalEntry(ledger, ledger.journalEpoch(), clock.millis(), before));
+        if (journalIntervalMillis == JOURNAL_OFF) {
+            return;
         }
+        Position before = null;
+        if (!ledger.isJournalDirty()) {
+            before = positionBefore();
+            journalQueue.addLast(new JournalEntry(ledger, ledger.journalEpoch(), clock.millis(), recordIndex, before));
+        }
+        if (!ledger.hasUnwrittenRecords()) {
+            stateQueue.addLast(new StateEntry(ledger, ledger.stateEpoch(), recordIndex,
+                    before != null ? before : positionBefore()));
+        }
+    }
+
+    private Position positionBefore() {
+        return beforeSequenceNumber == null ? null
+                : new Position(beforeSequenceNumber, beforeSubSequenceNumber, beforeArrivalMillis);
     }
 
     private static byte[] copy(ByteBuffer data) {
@@ -267,20 +311,28 @@ public final class ShardIngest {
     }
 
     /**
+     * {@link #drainEffects(StateWrites, boolean)}: {@code allChangedDevices} true is {@link StateWrites#ALL}, false
+     * {@link StateWrites#TRANSITIONS}.
+     */
+    public PendingEffects drainEffects(boolean allChangedDevices, boolean journalAll) {
+        return drainEffects(allChangedDevices ? StateWrites.ALL : StateWrites.TRANSITIONS, journalAll);
+    }
+
+    /**
      * The effects collected since the last call: quarantined records, alert transitions, device states and recovery
      * journal chunks.
      *
-     * @param allChangedDevices true: the state of every changed device (a coalesced flush, after which every state
-     *     is in the effects); false: only of the devices with an alert transition (written at once), the other
-     *     changed devices stay dirty for the next flush
+     * @param states which changed devices' states: all, the due ones (the live throttle), or those with an alert
+     *     step only; the others stay dirty for a later drain
      * @param journalAll true: a journal chunk of every device with a change no chunk holds (shutdown, shard end),
      *     so that {@link #durablePosition()} is the last record; false: chunks of the devices whose first change
      *     since their last chunk is {@code journalIntervalMillis} old, and of every device with an alert transition
      */
-    public PendingEffects drainEffects(boolean allChangedDevices, boolean journalAll) {
+    public PendingEffects drainEffects(StateWrites states, boolean journalAll) {
         long nowMillis = clock.millis();
+        boolean allChangedDevices = states == StateWrites.ALL;
         List<AlertTransition> transitions = engine.drainTransitions();
-        List<DeviceSnapshot> states = new ArrayList<>();
+        List<DeviceSnapshot> snapshots = new ArrayList<>();
         List<RecoveryChunk> chunks = new ArrayList<>();
         Set<String> stepped = new HashSet<>();
         for (AlertTransition t : transitions) {
@@ -291,13 +343,19 @@ public final class ShardIngest {
                 ledger.markJournalDirty();
                 chunks.add(ledger.takeChunk(journalEncoder));
                 if (!allChangedDevices) {
-                    addIfDirty(ledger, nowMillis, states);
+                    addIfDirty(ledger, nowMillis, snapshots);
                 }
             }
         }
         if (allChangedDevices) {
             for (DeviceLedger ledger : ledgers.values()) {
-                addIfDirty(ledger, nowMillis, states);
+                addIfDirty(ledger, nowMillis, snapshots);
+            }
+        } else if (states == StateWrites.DUE) {
+            for (DeviceLedger ledger : ledgers.values()) {
+                if (nowMillis - ledger.lastStateWriteMillis() >= STATE_INTERVAL_MILLIS) {
+                    addIfDirty(ledger, nowMillis, snapshots);
+                }
             }
         }
         if (journalAll) {
@@ -312,7 +370,7 @@ public final class ShardIngest {
         }
         // Acknowledgements the writer finds in the store are applied to this engine, on the writer's calling thread,
         // and the alert's resulting state replaces the refused write (AlertAttributes, acknowledgement contract).
-        PendingEffects effects = new PendingEffects(states, quarantined, transitions, chunks, ack -> {
+        PendingEffects effects = new PendingEffects(snapshots, quarantined, transitions, chunks, ack -> {
             acknowledge(ack);
             return drainEffects(false, false);
         });
@@ -339,18 +397,30 @@ public final class ShardIngest {
         return e.epoch() != e.ledger().journalEpoch() || !e.ledger().isJournalDirty();
     }
 
+    private static boolean isStale(StateEntry e) {
+        return e.epoch() != e.ledger().stateEpoch();
+    }
+
     /**
-     * The newest position up to which every record's effects are in a journal chunk taken by now (and so durable
-     * once the effects drained so far are): the record before the oldest change no chunk holds, or the last record
-     * when every change is in a chunk. Null when there is none (no record yet, or the oldest change came with the
+     * The newest position up to which every record's effects are in a journal chunk and a device state taken by
+     * now (and so durable once the effects drained so far are): the record before the oldest change that no chunk,
+     * or no state write, holds; the last record when every change is in both. Null when there is none (no record yet, or the oldest change came with the
      * first record this processor saw: nothing before it to checkpoint).
      */
     public Position durablePosition() {
         while (!journalQueue.isEmpty() && isStale(journalQueue.peekFirst())) {
             journalQueue.pollFirst();
         }
-        if (!journalQueue.isEmpty()) {
-            return journalQueue.peekFirst().before();
+        while (!stateQueue.isEmpty() && isStale(stateQueue.peekFirst())) {
+            stateQueue.pollFirst();
+        }
+        JournalEntry journal = journalQueue.peekFirst();
+        StateEntry state = stateQueue.peekFirst();
+        if (journal != null && (state == null || journal.index() <= state.index())) {
+            return journal.before();
+        }
+        if (state != null) {
+            return state.before();
         }
         return lastSequenceNumber == null ? null
                 : new Position(lastSequenceNumber, lastSubSequenceNumber, lastArrivalMillis);
@@ -406,6 +476,7 @@ public final class ShardIngest {
         ledgers.clear();
         quarantined.clear();
         journalQueue.clear();
+        stateQueue.clear();
         lastSequenceNumber = null;
         beforeSequenceNumber = null;
         engine.reset();

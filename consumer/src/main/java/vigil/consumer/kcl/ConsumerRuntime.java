@@ -16,6 +16,7 @@ import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 import vigil.consumer.ConsumerConfig;
 import vigil.consumer.metrics.ConsumerMeters;
@@ -122,7 +123,13 @@ public final class ConsumerRuntime implements AutoCloseable {
                 configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
                 // Empty batches too: time-based rules (DEVICE_OFFLINE) must run while a shard is quiet.
                 configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
-                configs.retrievalConfig().retrievalSpecificConfig(polling));
+                configs.retrievalConfig().retrievalSpecificConfig(
+                        config.retrieval() == ConsumerConfig.Retrieval.FANOUT
+                                // Enhanced fan-out: records pushed over SubscribeToShard (real Kinesis only; the
+                                // config refuses it with an emulator endpoint). docs/observability.md.
+                                ? new FanOutConfig(kinesis).streamName(config.streamName())
+                                        .applicationName(config.applicationName())
+                                : polling));
         ConsumerRuntime runtime = new ConsumerRuntime(scheduler);
         runtime.thread.start();
         LOG.info("KCL worker {} started on stream {} (application {})", config.workerId(), config.streamName(),

@@ -1,6 +1,18 @@
 package vigil.consumer.kcl;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.exceptions.InvalidStateException;
@@ -17,6 +29,8 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import vigil.consumer.ingest.ShardIngest;
 import vigil.consumer.metrics.ConsumerMeters;
 import vigil.consumer.metrics.ShardMeters;
+import vigil.consumer.rules.Acknowledgement;
+import vigil.consumer.state.AcknowledgementSink;
 import vigil.consumer.state.EffectsNotDurableException;
 import vigil.consumer.state.EffectsWriter;
 import vigil.consumer.state.PendingEffects;
@@ -57,10 +71,17 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private ShardMeters shardMeters;
     private boolean leaseCounted; // this processor counted itself in the shard's lease gauge
     private ShardIngest ingest;
-    // Coalescing (docs/consumer.md, "Writes and checkpoints"): changed devices are written at most once per
-    // flushIntervalMillis, and the checkpoint moves only at such a full flush, to the last record processed before it.
-    private long lastFullFlushMillis; // consumer clock, epoch millis
+    // Writes (docs/consumer.md, "Writes and checkpoints"): each device's state at most once per second (the
+    // throttle in ShardIngest), written by a pool thread while this processor goes on reading (one write in flight
+    // per shard, so a device's writes never overtake each other); the checkpoint moves at most once per
+    // flushIntervalMillis, to a position whose every effect was in a completed write.
+    private InFlight inFlight; // null: no write in flight
+    private AcknowledgementSink pendingSink = AcknowledgementSink.NONE; // the ingest's sink of the write in flight
+    private final ConcurrentLinkedQueue<AckHandoff> handoffs = new ConcurrentLinkedQueue<>();
+    private RecordProcessorCheckpointer checkpointer; // KCL's, for this shard (the same object on every call)
+    private long lastCheckpointMillis; // consumer clock, epoch millis
     private long lastAckPollMillis; // consumer clock, epoch millis
+    private boolean acksReadFromStore; // the shard's restored alerts' acknowledgements were read once
     private ShardIngest.Position lastCheckpoint; // null: none taken by this processor
     private String shardId = "?";
     private State state = State.NEW;
@@ -69,6 +90,27 @@ public final class ShardProcessor implements ShardRecordProcessor {
     ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer) {
         this(clock, meters, writer, ShardServices.NONE, false);
     }
+
+    /** A write in flight: completes with the consumer clock at which every effect of it was durable. */
+    private record InFlight(CompletableFuture<Long> done, PendingEffects effects, ShardIngest.Position position) {}
+
+    /**
+     * An acknowledgement the writer found in the store, handed to this processor's thread: only it may touch the
+     * ingest. The writer's thread waits for {@code reply} (at most one processor call).
+     */
+    private record AckHandoff(Acknowledgement ack, CompletableFuture<PendingEffects> reply) {}
+
+    /** Pool of the writes in flight, one per shard at a time; daemon threads, idle ones end after 60 s. */
+    private static final ExecutorService WRITES = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "effects-writer-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     ShardProcessor(Clock clock, ConsumerMeters meters, EffectsWriter writer, ShardServices services,
             boolean flushEveryRecord) {
@@ -88,11 +130,14 @@ public final class ShardProcessor implements ShardRecordProcessor {
             shardMeters.leaseAcquired(clock.millis());
             leaseCounted = true;
             ingest = new ShardIngest(shardId, clock, meters, services.settings(), services.journalIntervalMillis());
+            long restoreStart = System.nanoTime();
             int restored = services.restore(shardId, ingest, meters);
-            lastFullFlushMillis = clock.millis();
+            long restoreMillis = (System.nanoTime() - restoreStart) / 1_000_000;
+            shardMeters.restored(restoreMillis);
+            lastCheckpointMillis = clock.millis();
             state = State.RUNNING;
-            LOG.info("shard {}: processing from {}; {} devices restored from the recovery journal", shardId,
-                    input.extendedSequenceNumber(), restored);
+            LOG.info("shard {}: processing from {}; {} devices restored from the recovery journal in {} ms", shardId,
+                    input.extendedSequenceNumber(), restored, restoreMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             state = State.STOPPED; // without the journal the windows would restart empty: do not process
@@ -113,11 +158,12 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 return; // never process what could not be made durable or was not restored
             }
             shardMeters.millisBehindLatest(input.millisBehindLatest());
+            checkpointer = input.checkpointer();
+            serviceHandoffs();
             for (KinesisClientRecord r : input.records()) {
                 long arrivalMillis = r.approximateArrivalTimestamp() == null
                         ? clock.millis()
                         : r.approximateArrivalTimestamp().toEpochMilli();
-                shardMeters.received(arrivalMillis);
                 ingest.accept(r.data(), r.sequenceNumber(), r.subSequenceNumber(), arrivalMillis);
                 if (flushEveryRecord && !flush(true, true)) {
                     return;
@@ -127,14 +173,17 @@ public final class ShardProcessor implements ShardRecordProcessor {
             long nowMillis = clock.millis();
             if (nowMillis - lastAckPollMillis >= ShardServices.ACK_POLL_INTERVAL_MILLIS) {
                 lastAckPollMillis = nowMillis;
-                services.applyAcknowledgements(ingest); // before the rules run on this batch's time
+                // Before the rules run on this batch's time. The first poll reads the store (acknowledgements made
+                // before this worker followed the alerts stream); later ones only look at what the stream brought.
+                if (services.applyAcknowledgements(ingest, !acksReadFromStore) >= 0) {
+                    acksReadFromStore = true;
+                }
             }
             ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
-            boolean full = nowMillis - lastFullFlushMillis >= services.flushIntervalMillis();
-            boolean durable = flush(full, false);
-            if (durable && full) {
-                lastFullFlushMillis = nowMillis;
-                checkpointDurable(input.checkpointer());
+            if (flushEveryRecord) {
+                maybeCheckpoint(ingest.durablePosition()); // every record's effects are durable by now
+            } else if (completeInFlight(false) && inFlight == null) {
+                startWrite();
             }
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint
             LOG.error("shard {}: batch processing failed; not checkpointing it", shardId, t);
@@ -156,6 +205,8 @@ public final class ShardProcessor implements ShardRecordProcessor {
                 ingest.reset();
             }
             state = State.DONE;
+            inFlight = null; // let it finish: its writes are conditional, the next owner replays them anyway
+            failHandoffs();
             released();
             LOG.info("shard {}: lease lost", shardId);
         } finally {
@@ -169,7 +220,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
         try {
             // KCL requires a checkpoint at shard end, or the child shards are never processed. The children restore
             // the journal written here: every change goes into a chunk now.
-            if (flush(true, true)) {
+            if (completeInFlight(true) && flush(true, true)) {
                 checkpoint(input.checkpointer());
             }
             state = State.DONE;
@@ -187,9 +238,10 @@ public final class ShardProcessor implements ShardRecordProcessor {
         enter();
         try {
             // Graceful handoff (KCL 3): make everything durable and checkpoint so the next owner starts exactly here.
-            boolean durable = flush(true, true); // every change into the journal: the next owner starts here
+            // every change into the journal: the next owner starts here
+            boolean durable = completeInFlight(true) && flush(true, true);
             if (durable) {
-                checkpointDurable(input.checkpointer());
+                checkpointDurable(input.checkpointer(), ingest.durablePosition());
             }
             state = State.DONE;
             released();
@@ -203,7 +255,103 @@ public final class ShardProcessor implements ShardRecordProcessor {
     }
 
     /**
-     * Makes pending effects durable; false when this processor must not checkpoint.
+     * Drains the due effects ({@link ShardIngest.StateWrites#DUE}) and starts writing them on the pool; with nothing
+     * to write, moves the checkpoint (when its interval is up) at once.
+     */
+    private void startWrite() {
+        PendingEffects effects = ingest.drainEffects(ShardIngest.StateWrites.DUE, false);
+        ShardIngest.Position position = ingest.durablePosition(); // every effect before it: drained by now
+        if (effects.isEmpty()) {
+            shardMeters.durable(List.of(), clock.millis());
+            maybeCheckpoint(position);
+            return;
+        }
+        AcknowledgementSink direct = effects.acknowledgements();
+        PendingEffects handedOff = effects.withAcknowledgements(ack -> {
+            AckHandoff h = new AckHandoff(ack, new CompletableFuture<>());
+            handoffs.add(h);
+            return h.reply().join(); // applied on the processor's thread at its next call
+        });
+        CompletableFuture<Long> done = CompletableFuture.supplyAsync(() -> {
+            try {
+                writer.writeDurably(handedOff);
+                return clock.millis();
+            } catch (EffectsNotDurableException e) {
+                throw new CompletionException(e);
+            }
+        }, WRITES);
+        inFlight = new InFlight(done, effects, position);
+        pendingSink = direct;
+    }
+
+    /** Acknowledgements the writer handed over: applied here, on the processor's thread. */
+    private void serviceHandoffs() {
+        for (AckHandoff h; (h = handoffs.poll()) != null; ) {
+            try {
+                h.reply().complete(pendingSink.apply(h.ack()));
+            } catch (RuntimeException e) {
+                h.reply().completeExceptionally(e);
+            }
+        }
+    }
+
+    private void failHandoffs() {
+        for (AckHandoff h; (h = handoffs.poll()) != null; ) {
+            h.reply().completeExceptionally(new CancellationException("shard " + shardId + " released"));
+        }
+    }
+
+    /**
+     * Takes the result of the write in flight, if it is done (or waits for it, serving acknowledgement hand-offs,
+     * when {@code wait}); false when it failed: this processor then stops checkpointing.
+     */
+    private boolean completeInFlight(boolean wait) {
+        InFlight w = inFlight;
+        if (w == null) {
+            return state == State.RUNNING;
+        }
+        while (wait && !w.done().isDone()) {
+            serviceHandoffs();
+            try {
+                w.done().get(10, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // not yet, or failed: handled below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!w.done().isDone()) {
+            return state == State.RUNNING;
+        }
+        inFlight = null;
+        long durableMillis;
+        try {
+            durableMillis = w.done().join();
+        } catch (CompletionException | CancellationException e) {
+            shardMeters.abandoned();
+            state = State.STOPPED;
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.error("shard {}: effects not durable ({}); this processor stops checkpointing", shardId,
+                    cause.getMessage());
+            return false;
+        }
+        shardMeters.durable(w.effects().deviceStates(), durableMillis);
+        maybeCheckpoint(w.position());
+        return state == State.RUNNING;
+    }
+
+    /** Checkpoints at {@code position} when the checkpoint interval is up (a lease-table write each time). */
+    private void maybeCheckpoint(ShardIngest.Position position) {
+        long nowMillis = clock.millis();
+        if (checkpointer != null && nowMillis - lastCheckpointMillis >= services.flushIntervalMillis()) {
+            lastCheckpointMillis = nowMillis;
+            checkpointDurable(checkpointer, position);
+        }
+    }
+
+    /**
+     * Makes pending effects durable on this thread; false when this processor must not checkpoint.
      *
      * @param full every changed device (then every state processed so far is durable), else only quarantined
      *     records, alert transitions and the states of the devices that had one (written at once, alerts-v1 latency)
@@ -226,9 +374,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
             if (!effects.isEmpty()) {
                 writer.writeDurably(effects);
             }
-            if (full) { // only a full flush makes everything received so far durable
-                shardMeters.durable(effects.deviceStates(), clock.millis());
-            }
+            shardMeters.durable(effects.deviceStates(), clock.millis());
             return true;
         } catch (EffectsNotDurableException e) {
             shardMeters.abandoned();
@@ -240,11 +386,10 @@ public final class ShardProcessor implements ShardRecordProcessor {
     }
 
     /**
-     * Checkpoints at the newest position whose effects are all durable (states and quarantine by the full flush just
-     * made, journal by {@link ShardIngest#durablePosition()}), when it moved since the last checkpoint.
+     * Checkpoints at {@code position}, a position whose effects are all durable (states, quarantine and journal:
+     * {@link ShardIngest#durablePosition()} taken when they were drained), when it moved since the last checkpoint.
      */
-    private void checkpointDurable(RecordProcessorCheckpointer checkpointer) {
-        ShardIngest.Position position = ingest.durablePosition();
+    private void checkpointDurable(RecordProcessorCheckpointer checkpointer, ShardIngest.Position position) {
         if (position == null || position.equals(lastCheckpoint)) {
             return;
         }

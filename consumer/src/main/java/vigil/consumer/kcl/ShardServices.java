@@ -58,23 +58,27 @@ public record ShardServices(
      * Applies to the engine the acknowledgements made in the API for the shard's open, unacknowledged alerts; their
      * transitions are written with the next flush. A failed read is logged and tried again at the next poll.
      *
-     * @return the number of acknowledgements applied
+     * @param fromStore read them from the store (a shard's first poll), else from the source's feed
+     * @return the number of acknowledgements applied; -1 when they could not be read
      */
-    int applyAcknowledgements(ShardIngest ingest) {
+    int applyAcknowledgements(ShardIngest ingest, boolean fromStore) {
         List<String> ids = ingest.unacknowledgedOpenAlertIds();
         if (ids.isEmpty()) {
             return 0;
         }
         try {
             int applied = 0;
-            for (Acknowledgement ack : acknowledgements.acknowledgementsOf(ids)) {
+            List<Acknowledgement> acks = fromStore
+                    ? acknowledgements.readStored(ids)
+                    : acknowledgements.acknowledgementsOf(ids);
+            for (Acknowledgement ack : acks) {
                 applied += ingest.acknowledge(ack) ? 1 : 0;
             }
             return applied;
         } catch (RuntimeException e) {
             LOG.warn("shard {}: acknowledgements unavailable ({}); trying again at the next poll", ingest.shardId(),
                     e.getClass().getSimpleName());
-            return 0;
+            return -1;
         }
     }
 

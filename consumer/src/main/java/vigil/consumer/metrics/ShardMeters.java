@@ -21,9 +21,7 @@ public final class ShardMeters {
     private volatile long millisBehindLatest = -1;
     private volatile long lastCheckpointMillis = -1;
     private volatile long leaseSinceMillis = -1;
-    private volatile long lastDurableMillis = -1; // consumer clock of the last full flush; -1: none
-    private long[] arrivals = new long[1024]; // writer-private: arrival millis of records not yet durable
-    private int pendingArrivals;
+    private volatile long lastDurableMillis = -1; // consumer clock of the last completed write; -1: none
 
     ShardMeters(String shardId, StateLatency.ShardRecorders latency, IntConsumer onLeaseChange) {
         this.shardId = shardId;
@@ -51,7 +49,6 @@ public final class ShardMeters {
         if (holders.decrementAndGet() == 0) {
             onLeaseChange.accept(-1);
         }
-        pendingArrivals = 0;
     }
 
     boolean leaseHeld() {
@@ -69,41 +66,47 @@ public final class ShardMeters {
         lastCheckpointMillis = nowMillis;
     }
 
-    /** A record of this shard arrived in Kinesis at {@code arrivalMillis}; its effects are not yet durable. */
-    public void received(long arrivalMillis) {
-        if (pendingArrivals == arrivals.length) {
-            arrivals = java.util.Arrays.copyOf(arrivals, arrivals.length * 2);
-        }
-        arrivals[pendingArrivals++] = arrivalMillis;
-    }
-
     /**
-     * Everything received so far is durable as of {@code durableMillis}: records one arrival→state sample per record
-     * and one device→state sample per written device state.
+     * A write of this shard completed (durable as of {@code durableMillis}): per written device state one
+     * device→state sample (from the newest record's {@code ts}) and one arrival→state sample (from the Kinesis
+     * arrival of the oldest record the state is the first write of: the write's worst record).
      */
     public void durable(Iterable<DeviceSnapshot> writtenStates, long durableMillis) {
         lastDurableMillis = durableMillis;
-        for (int i = 0; i < pendingArrivals; i++) {
-            latency.record(StateLatency.Kind.ARRIVAL, durableMillis - arrivals[i]);
-        }
-        pendingArrivals = 0;
         for (DeviceSnapshot s : writtenStates) {
+            latency.record(StateLatency.Kind.ARRIVAL, durableMillis - s.oldestUnwrittenArrivalMillis());
             latency.record(StateLatency.Kind.DEVICE, durableMillis - s.newest().tsMillis());
         }
     }
 
     /**
-     * Consumer clock (epoch millis) of the last full flush of this shard in this worker, -1 before the first: when
-     * this worker last made every record it received of the shard durable (a takeover is over once the new owner's
-     * is after the kill). Any thread (volatile read).
+     * Consumer clock (epoch millis) of the last completed write (or empty drain) of this shard in this worker, -1
+     * before the first (a takeover is over once the new owner's is after the kill). Any thread (volatile read).
      */
     public long lastDurableMillis() {
         return lastDurableMillis;
     }
 
-    /** Records received since the last {@link #durable} will not become durable here (not checkpointed). */
+    private volatile long restoreMillis = -1;
+
+    /** The current processor read the shard's recovery journal in {@code millis}. */
+    public void restored(long millis) {
+        restoreMillis = millis;
+    }
+
+    /** How long the current (or last) processor took to read and apply the shard's journal; -1: not yet. */
+    public long restoreMillis() {
+        return restoreMillis;
+    }
+
+    /** Consumer clock (epoch millis) when the current (or last) processor of this shard took the lease; -1: never. */
+    public long leaseSinceMillis() {
+        return leaseSinceMillis;
+    }
+
+    /** Effects drained here will not become durable here (not checkpointed); kept for the call sites' intent. */
     public void abandoned() {
-        pendingArrivals = 0;
+        // nothing recorded for them: latency samples are taken only when a write completes
     }
 
     double millisBehindLatestValue() {

@@ -12,8 +12,9 @@ import org.HdrHistogram.SingleWriterRecorder;
  * scrape, the bench) take interval histograms and fold them into a cumulative histogram and a recent window.
  *
  * <p>Two kinds: {@link Kind#DEVICE} measures from the device's {@code ts} of the newest record of a device state
- * item to the moment that item is durable (one sample per state write); {@link Kind#ARRIVAL} measures from each
- * record's Kinesis arrival to the moment the batch holding it is durable (one sample per record).
+ * item to the moment that item is durable (one sample per state write); {@link Kind#ARRIVAL} measures from the
+ * Kinesis arrival of the oldest record a state write is the first write of (its worst record) to the moment the
+ * write is durable (one sample per state write).
  *
  * <p><b>Threading contract.</b> {@link ShardRecorders#record} is single-writer per shard (the KCL processor of that
  * shard, serial calls on any thread). {@link #cumulative}, {@link #recent} and {@link #valueAtPercentile} may be

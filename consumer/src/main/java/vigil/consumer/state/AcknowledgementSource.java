@@ -19,4 +19,14 @@ public interface AcknowledgementSource {
      * @throws RuntimeException when the store cannot be read; the caller tries again at its next poll
      */
     List<Acknowledgement> acknowledgementsOf(Collection<String> alertIds);
+
+    /**
+     * The acknowledgements as stored now, read from the store (a shard's first poll after it starts: those made
+     * before a feed-based source began following). By default the same as {@link #acknowledgementsOf}.
+     *
+     * @throws RuntimeException when the store cannot be read; the caller tries again at its next poll
+     */
+    default List<Acknowledgement> readStored(Collection<String> alertIds) {
+        return acknowledgementsOf(alertIds);
+    }
 }

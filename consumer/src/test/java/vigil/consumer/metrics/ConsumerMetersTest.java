@@ -59,19 +59,18 @@ class ConsumerMetersTest {
     }
 
     @Test
-    void latencyIsRecordedPerRecordFromArrivalAndPerStateWriteFromDeviceTime() {
+    void latencyIsRecordedPerStateWriteFromItsOldestRecordsArrivalAndFromDeviceTime() {
         ShardMeters m = meters.shard("shardId-000");
         long durable = 1_000_000;
-        m.received(durable - 100);
-        m.received(durable - 300);
-        m.durable(List.of(snapshot("PUMP-1", durable - 900)), durable);
-        m.received(durable - 50);
+        DeviceSnapshot s = snapshot("PUMP-1", durable - 900);
+        m.durable(List.of(new DeviceSnapshot(s.deviceId(), s.deviceType(), s.newest(), 1, durable - 100, 1, 0, 0, 0,
+                durable, null, durable - 300)), durable);
         m.abandoned(); // never durable here: not recorded
         m.durable(List.of(), durable);
 
         Histogram arrival = meters.stateLatency().cumulative(StateLatency.Kind.ARRIVAL);
         Histogram device = meters.stateLatency().cumulative(StateLatency.Kind.DEVICE);
-        assertThat(arrival.getTotalCount()).isEqualTo(2);
+        assertThat(arrival.getTotalCount()).isEqualTo(1);
         assertThat(arrival.getMaxValue()).isBetween(299L, 301L);
         assertThat(device.getTotalCount()).isEqualTo(1);
         assertThat(device.getValueAtPercentile(50)).isBetween(899L, 901L);

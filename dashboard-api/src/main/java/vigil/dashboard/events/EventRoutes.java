@@ -45,10 +45,20 @@ public final class EventRoutes {
         if (feed.subscriberCount() >= MAX_STREAMS) {
             throw new HttpResponseException(503, "too many open event streams; try again later");
         }
+        try {
+            feed.prepare();
+        } catch (FeedUnavailableException e) {
+            throw new HttpResponseException(503, "event stream unavailable; try again later");
+        }
         new SseHandler(0L, client -> {
             StreamSubscriber subscriber = new StreamSubscriber(client, access);
             client.onClose(() -> feed.unsubscribe(subscriber));
-            feed.subscribe(subscriber);
+            try {
+                feed.subscribe(subscriber);
+            } catch (FeedUnavailableException e) {
+                client.close();
+                return;
+            }
             subscriber.send("ready", java.util.Map.of());
             client.keepAlive();
         }).handle(ctx);

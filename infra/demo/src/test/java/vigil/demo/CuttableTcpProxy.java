@@ -1,8 +1,6 @@
 package vigil.demo;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,6 +8,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import vigil.demo.bench.SocketPipe;
 
 /**
  * A TCP forwarder on loopback that a test can cut: while cut, every open connection is closed and new ones are
@@ -39,7 +38,7 @@ final class CuttableTcpProxy implements AutoCloseable {
     void cut() {
         cut = true;
         for (Socket s : open) {
-            closeQuietly(s);
+            SocketPipe.closeQuietly(s);
         }
     }
 
@@ -52,7 +51,7 @@ final class CuttableTcpProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 if (cut) {
-                    closeQuietly(client);
+                    SocketPipe.closeQuietly(client);
                     continue;
                 }
                 Socket upstream = new Socket();
@@ -70,32 +69,11 @@ final class CuttableTcpProxy implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // connection cut or closed: close both ends below
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "tcp-proxy-pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already closed
-        }
+        SocketPipe.daemon("tcp-proxy-pump", () -> {
+            SocketPipe.copy(from, to, n -> { });
+            open.remove(from);
+            open.remove(to);
+        });
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import vigil.consumer.ConsumerConfig;
 import vigil.consumer.VigilConsumer;
+import vigil.demo.bench.CountingHttpProxy;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
 

@@ -20,7 +20,7 @@ import vigil.consumer.rules.HistoryEntry;
  * deterministic {@code alertId}. {@code openCareUnit} is set only while the alert is open, so the sparse index
  * {@code open-by-care-unit} holds exactly the open alerts; {@code raisedTs} is its sort key (epoch millis).
  */
-final class AlertItems {
+public final class AlertItems {
     private static final DateTimeFormatter MILLIS_PREFIX =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     /** openCareUnit of an open alert whose device has no known care unit (valid per telemetry-v1's pattern). */
@@ -30,7 +30,7 @@ final class AlertItems {
 
     private AlertItems() {}
 
-    static Map<String, AttributeValue> toItem(AlertTransition a) {
+    public static Map<String, AttributeValue> toItem(AlertTransition a) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("alertId", AttributeValue.fromS(a.alertId()));
         item.put("deviceId", AttributeValue.fromS(a.deviceId()));

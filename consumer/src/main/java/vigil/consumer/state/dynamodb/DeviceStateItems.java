@@ -33,10 +33,10 @@ import vigil.telemetry.PumpRecord;
 import vigil.telemetry.TelemetryRecord;
 
 /** Maps a {@link DeviceSnapshot} to a device-state item (attribute names: {@link vigil.schema.DeviceStateAttributes}). */
-final class DeviceStateItems {
+public final class DeviceStateItems {
     private DeviceStateItems() {}
 
-    static Map<String, AttributeValue> toItem(DeviceSnapshot s) {
+    public static Map<String, AttributeValue> toItem(DeviceSnapshot s) {
         Map<String, AttributeValue> item = new HashMap<>();
         TelemetryRecord newest = s.newest();
         Envelope e = newest.envelope();

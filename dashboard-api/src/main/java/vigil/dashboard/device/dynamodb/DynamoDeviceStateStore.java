@@ -71,7 +71,8 @@ public final class DynamoDeviceStateStore implements DeviceStateStore {
         return states;
     }
 
-    private static DeviceState toState(Map<String, AttributeValue> item) {
+    /** A device-state item as stored (or as its stream's new image shows it); null without a deviceId. */
+    public static DeviceState toState(Map<String, AttributeValue> item) {
         String deviceId = string(item, DEVICE_ID);
         if (deviceId == null) {
             return null;

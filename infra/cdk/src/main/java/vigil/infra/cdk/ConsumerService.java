@@ -53,7 +53,8 @@ final class ConsumerService extends Construct {
                 Map.entry("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED"),
                 Map.entry("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", "1000"),
                 Map.entry("VIGIL_LEADER_LEASE_MS", "6000"),
-                Map.entry("VIGIL_WORKER_REPORT_MS", "2000"));
+                Map.entry("VIGIL_WORKER_REPORT_MS", "2000"),
+                Map.entry("VIGIL_RETRIEVAL", settings.enhancedFanOut() ? "FANOUT" : "POLLING"));
     }
 
     ConsumerService(Construct scope, String id, Cluster cluster, PrivateNetwork network, DataStores stores,

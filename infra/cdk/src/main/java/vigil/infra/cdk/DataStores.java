@@ -15,6 +15,7 @@ import software.amazon.awscdk.services.dynamodb.BillingMode;
 import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableEncryption;
 import software.amazon.awscdk.services.kinesis.Stream;
@@ -113,6 +114,9 @@ final class DataStores extends Construct {
         }
         if (spec.ttlAttribute() != null) {
             builder.timeToLiveAttribute(spec.ttlAttribute());
+        }
+        if (spec.changeStream()) {
+            builder.stream(StreamViewType.NEW_IMAGE); // followed by the API's event stream / the consumer's settings
         }
         Table table = builder.build();
         for (IndexSpec index : spec.indexes()) {

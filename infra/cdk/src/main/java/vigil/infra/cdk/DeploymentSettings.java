@@ -19,7 +19,8 @@ import vigil.schema.Tables;
  * @param consumerMinTasks        consumer workers when the stream is idle (also the desired count at deploy)
  * @param consumerMaxTasks        upper bound of consumer autoscaling; at most {@code shardCount} when provisioned,
  *                                because KCL gives each shard lease to exactly one worker and extra workers idle
- * @param apiTasks                dashboard-api tasks (spread over two availability zones)
+ * @param apiTasks                dashboard-api tasks (spread over two availability zones), 1 or 2: each one reads
+ *                                the device-state and alert streams (docs/change-feeds.md)
  * @param logRetention            retention of every log group
  * @param streamRetentionHours    how long Kinesis keeps records (24..8760), the replay window after an outage
  * @param quarantineWritesPer5Min quarantine write units in 5 minutes above which the quarantine alarm fires
@@ -28,6 +29,8 @@ import vigil.schema.Tables;
  * @param internetFacingApi       whether the load balancer gets a public address (otherwise internal, reached over
  *                                the hospital's VPN or Direct Connect)
  * @param alarmEmail              address subscribed to the alarm topic, or {@code null}
+ * @param enhancedFanOut          the consumer reads the stream by enhanced fan-out (pushed, about 70 ms, its own
+ *                                2 MB/s per shard) instead of polling ({@code VIGIL_RETRIEVAL}; docs/observability.md)
  */
 public record DeploymentSettings(
         String prefix,
@@ -42,7 +45,8 @@ public record DeploymentSettings(
         String consumerRepository,
         String dashboardRepository,
         boolean internetFacingApi,
-        String alarmEmail) {
+        String alarmEmail,
+        boolean enhancedFanOut) {
 
     /** Kinesis capacity mode. */
     public enum StreamCapacity {
@@ -72,8 +76,10 @@ public record DeploymentSettings(
             errors.add("vigil:consumerMaxTasks (" + consumerMaxTasks + ") exceeds vigil:shardCount (" + shardCount
                     + "): KCL leases each shard to one worker, so workers beyond the shard count only idle");
         }
-        if (apiTasks < 1) {
-            errors.add("vigil:apiTasks must be >= 1, was " + apiTasks);
+        if (apiTasks < 1 || apiTasks > 2) {
+            errors.add("vigil:apiTasks must be 1 or 2, was " + apiTasks + ": each task reads the device-state and"
+                    + " alert DynamoDB streams, and more than two readers per stream shard are throttled"
+                    + " (docs/change-feeds.md)");
         }
         if (logRetention == null || logRetention == RetentionDays.INFINITE) {
             errors.add("vigil:logRetention must be a finite RetentionDays name such as ONE_YEAR");
@@ -132,7 +138,16 @@ public record DeploymentSettings(
                 text(context, "vigil:consumerRepository", "vigil/consumer"),
                 text(context, "vigil:dashboardRepository", "vigil/dashboard-api"),
                 Boolean.parseBoolean(text(context, "vigil:internetFacingApi", "false")),
-                email.isBlank() ? null : email);
+                email.isBlank() ? null : email,
+                retrieval(text(context, "vigil:retrieval", "POLLING")));
+    }
+
+    private static boolean retrieval(String value) {
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "POLLING" -> false;
+            case "FANOUT" -> true;
+            default -> throw new IllegalArgumentException("vigil:retrieval must be POLLING or FANOUT, was " + value);
+        };
     }
 
     /** Name of the KCL application, which KCL also uses as its lease table name ({@code VIGIL_APP_NAME}). */

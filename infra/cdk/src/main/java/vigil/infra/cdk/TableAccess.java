@@ -36,12 +36,27 @@ final class TableAccess {
                 List.of("kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator",
                         "kinesis:GetRecords"),
                 List.of(stream.getStreamArn())));
+        if (settings.enhancedFanOut()) {
+            // KCL registers one stream consumer named after the application and subscribes to each shard with it.
+            statements.add(allow("EnhancedFanOutRegister",
+                    List.of("kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer"),
+                    List.of(stream.getStreamArn())));
+            statements.add(allow("EnhancedFanOutSubscribe",
+                    List.of("kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"),
+                    List.of(stream.getStreamArn() + "/consumer/" + settings.kclApplicationName() + ":*")));
+        }
         statements.add(onTable(stores, Tables.DEVICE_STATE.baseName(), "WriteDeviceState",
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
         statements.add(onTable(stores, Tables.QUARANTINE.baseName(), "WriteQuarantine", "dynamodb:PutItem"));
         statements.add(onTableAndIndexes(stores, Tables.ALERTS.baseName(), "WriteAlerts",
-                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"));
-        statements.add(onTable(stores, Tables.SETTINGS.baseName(), "ReadSettings", "dynamodb:GetItem"));
+                "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+                "dynamodb:UpdateItem", "dynamodb:Query"));
+        // Acknowledgements made in the API reach the shards by the alerts stream (docs/change-feeds.md).
+        statements.add(onStream(stores, Tables.ALERTS.baseName(), "FollowAlertStreamForAcknowledgements"));
+        // Settings side input: one Scan when a worker starts, then the table's stream (docs/change-feeds.md).
+        statements.add(onTable(stores, Tables.SETTINGS.baseName(), "ReadSettings",
+                "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan"));
+        statements.add(onStream(stores, Tables.SETTINGS.baseName(), "FollowSettingsStream"));
         // The recovery journal: chunks written per device, a shard's devices read back by Query (docs/storage.md).
         statements.add(onTable(stores, Tables.DEVICE_RECOVERY.baseName(), "KeepRecoveryJournal",
                 "dynamodb:PutItem", "dynamodb:Query"));
@@ -73,7 +88,11 @@ final class TableAccess {
         statements.add(onTable(stores, Tables.DEVICE_STATE.baseName(), "ReadDeviceState",
                 "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query"));
         statements.add(onTableAndIndexes(stores, Tables.ALERTS.baseName(), "ReadAndAcknowledgeAlerts",
-                "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"));
+                "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                "dynamodb:Scan", "dynamodb:UpdateItem"));
+        // The event stream follows these two streams (docs/change-feeds.md).
+        statements.add(onStream(stores, Tables.DEVICE_STATE.baseName(), "FollowDeviceStateStream"));
+        statements.add(onStream(stores, Tables.ALERTS.baseName(), "FollowAlertStream"));
         statements.add(onTable(stores, Tables.SETTINGS.baseName(), "OwnSettings",
                 "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"));
         statements.add(onTable(stores, Tables.AUDIT.baseName(), "AppendAuditLog",
@@ -102,6 +121,16 @@ final class TableAccess {
 
     private static PolicyStatement onTable(DataStores stores, String baseName, String sid, String... actions) {
         return allow(sid, List.of(actions), List.of(table(stores, baseName).getTableArn()));
+    }
+
+    /** Reading a table's DynamoDB stream (the table is created with one: TableSpec#changeStream). */
+    private static PolicyStatement onStream(DataStores stores, String baseName, String sid) {
+        String arn = table(stores, baseName).getTableStreamArn();
+        if (arn == null) {
+            throw new IllegalStateException("table " + baseName + " has no stream in the stack");
+        }
+        return allow(sid, List.of("dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"),
+                List.of(arn));
     }
 
     private static PolicyStatement onTableAndIndexes(

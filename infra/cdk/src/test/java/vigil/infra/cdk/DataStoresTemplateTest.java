@@ -63,6 +63,23 @@ class DataStoresTemplateTest {
     }
 
     @Test
+    void shouldStreamChangesExactlyOfTheTablesOthersFollow() {
+        Map<String, Map<String, Object>> byName = tablesByName();
+        for (TableSpec spec : Tables.all()) {
+            Map<String, Object> stream =
+                    map(byName.get(spec.nameWith(Tables.DEFAULT_PREFIX)).get("StreamSpecification"));
+            if (spec.changeStream()) {
+                assertThat(stream).as("stream of %s", spec.baseName())
+                        .isEqualTo(Map.of("StreamViewType", "NEW_IMAGE"));
+            } else {
+                assertThat(stream).as("stream of %s", spec.baseName()).isEmpty();
+            }
+        }
+        assertThat(Tables.all().stream().filter(TableSpec::changeStream).map(TableSpec::baseName))
+                .containsExactlyInAnyOrder("device-state", "alerts", "settings");
+    }
+
+    @Test
     void shouldEncryptEveryTableWithACustomerManagedKeyAndKeepPitrAndDeletionProtectionOn() {
         Map<String, Map<String, Object>> tables = vigil.resources("AWS::DynamoDB::Table");
         assertThat(tables).isNotEmpty();

@@ -62,7 +62,22 @@ class ServicesAndAlarmsTemplateTest {
                 .containsEntry("VIGIL_LEASE_ASSIGNMENT", "LEASE_COUNT_BASED")
                 .containsEntry("VIGIL_LEASE_ASSIGNMENT_INTERVAL_MS", "1000")
                 .containsEntry("VIGIL_LEADER_LEASE_MS", "6000")
-                .containsEntry("VIGIL_WORKER_REPORT_MS", "2000");
+                .containsEntry("VIGIL_WORKER_REPORT_MS", "2000")
+                .containsEntry("VIGIL_RETRIEVAL", "POLLING");
+    }
+
+    @Test
+    void shouldSwitchTheConsumerToEnhancedFanOutWithItsRightsOnlyWhenAsked() {
+        SynthesizedVigil fanOut = SynthesizedVigil.with(Map.of("vigil:retrieval", "FANOUT"));
+        Map<String, Object> consumerEnv = new HashMap<>();
+        fanOut.resources("AWS::ECS::TaskDefinition").values().forEach(task ->
+                list(properties(task).get("ContainerDefinitions")).stream().map(c -> map(c))
+                        .filter(c -> "consumer".equals(c.get("Name")))
+                        .forEach(c -> consumerEnv.putAll(environment(c))));
+        assertThat(consumerEnv).containsEntry("VIGIL_RETRIEVAL", "FANOUT");
+        assertThat(fanOut.resources("AWS::IAM::Policy").toString()).contains("kinesis:SubscribeToShard")
+                .contains("kinesis:RegisterStreamConsumer");
+        assertThat(vigil.resources("AWS::IAM::Policy").toString()).doesNotContain("kinesis:SubscribeToShard");
     }
 
     @Test

@@ -86,6 +86,12 @@ public final class BenchMain {
     private record Prime(double windowFillPercent, double seconds, boolean complete) {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--fleet")) {
+            List<String> rest = new ArrayList<>(java.util.Arrays.asList(args));
+            rest.remove("--fleet");
+            FleetBench.run(rest);
+            return;
+        }
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println(BenchOptions.USAGE);

@@ -57,6 +57,8 @@ record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int prim
             "                          kcl-defaults  KCL polling defaults with ours' writes (separates the two effects)",
             "                          fast        as ours with a 50 ms poll (custom sleep controller; emulator only)",
             "  --docs DIR            output folder (default docs)",
+            "  --fleet               the fleet benchmark instead: background reads and takeover at 1,000, 10,000",
+            "                        and 100,000 devices (./vigil bench --fleet --help lists its options)",
             "  --help                this text",
             "",
             "With the defaults the whole run takes about 10-14 minutes on a 2-core machine (each configuration:",

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -52,6 +54,12 @@ final class ResourceCreator {
                 .billingMode(BillingMode.PAY_PER_REQUEST);
         if (!indexes.isEmpty()) {
             request.globalSecondaryIndexes(indexes);
+        }
+        if (spec.changeStream()) {
+            request.streamSpecification(StreamSpecification.builder()
+                    .streamEnabled(true)
+                    .streamViewType(StreamViewType.NEW_IMAGE)
+                    .build());
         }
         try {
             dynamo.createTable(request.build());

@@ -1,4 +1,4 @@
-package vigil.demo;
+package vigil.demo.bench;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,26 +15,31 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A loopback forwarder in front of DynamoDB Local that counts requests by operation and table: it reads each HTTP/1.1
- * request's headers ({@code X-Amz-Target: DynamoDB_20120810.<Operation>}, {@code Content-Length}) and the
- * {@code "TableName"} of its JSON body, and forwards every byte unchanged. Responses are piped as they are. Plain
- * sockets, two threads per connection; for measurements on the local stack only.
+ * A loopback forwarder in front of DynamoDB Local that counts requests and response bytes by operation and table: it
+ * reads each HTTP/1.1 request's headers ({@code X-Amz-Target: DynamoDB_20120810.<Operation>}, or
+ * {@code DynamoDBStreams_20120810.<Operation>}, {@code Content-Length}) and the {@code "TableName"} (or the table in
+ * the {@code "StreamArn"}) of its JSON body, and forwards every byte unchanged. Response bytes are counted for the
+ * connection's last request (SDK clients do not pipeline: a response follows its request). Plain sockets, two threads
+ * per connection; for measurements on the local stack only (the lease-table test, the fleet benchmark).
  *
  * <p><b>Threading contract.</b> {@link #counts()} may be called from any thread while requests flow.
  */
-final class CountingHttpProxy implements AutoCloseable {
+public final class CountingHttpProxy implements AutoCloseable {
     private static final Pattern TABLE = Pattern.compile("\"TableName\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern STREAM_TABLE = Pattern.compile("\"StreamArn\"\\s*:\\s*\"[^\"]*:table/([^/\"]+)/");
     private final ServerSocket server;
     private final int targetPort;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>(); // "Operation table" -> requests
+    private final Map<String, LongAdder> responseBytes = new ConcurrentHashMap<>(); // "Operation table" -> bytes
     private volatile boolean closed;
 
-    CountingHttpProxy(int targetPort) throws IOException {
+    public CountingHttpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "counting-proxy-accept");
@@ -42,14 +47,21 @@ final class CountingHttpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
     /** Requests so far, by "Operation table" (e.g. {@code UpdateItem vigil-consumer}), sorted. */
-    Map<String, Long> counts() {
+    public Map<String, Long> counts() {
         Map<String, Long> out = new TreeMap<>();
         counts.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Response bytes so far (headers included), by "Operation table", sorted. */
+    public Map<String, Long> responseBytes() {
+        Map<String, Long> out = new TreeMap<>();
+        responseBytes.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
 
@@ -59,8 +71,9 @@ final class CountingHttpProxy implements AutoCloseable {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 2_000);
-                start(() -> requests(client, upstream));
-                start(() -> pipe(upstream, client));
+                AtomicReference<String> lastRequest = new AtomicReference<>("?");
+                SocketPipe.daemon("counting-proxy-pump", () -> requests(client, upstream, lastRequest));
+                SocketPipe.daemon("counting-proxy-pump", () -> responses(upstream, client, lastRequest));
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -70,7 +83,7 @@ final class CountingHttpProxy implements AutoCloseable {
     }
 
     /** Client to server: one request at a time, counted, forwarded byte for byte. */
-    private void requests(Socket from, Socket to) {
+    private void requests(Socket from, Socket to, AtomicReference<String> lastRequest) {
         try (InputStream in = new BufferedInputStream(from.getInputStream());
                 OutputStream out = to.getOutputStream()) {
             while (true) {
@@ -83,17 +96,25 @@ final class CountingHttpProxy implements AutoCloseable {
                 String operation = header(headers, "x-amz-target");
                 String length = header(headers, "content-length");
                 byte[] body = in.readNBytes(length == null ? 0 : Integer.parseInt(length.trim()));
+                String text = new String(body, StandardCharsets.UTF_8);
+                Matcher m = TABLE.matcher(text);
+                String table = m.find() ? m.group(1) : null;
+                if (table == null) {
+                    Matcher s = STREAM_TABLE.matcher(text);
+                    table = s.find() ? s.group(1) : "-";
+                }
+                String op = operation == null ? "?" : operation.substring(operation.indexOf('.') + 1).trim();
+                String key = op + " " + table;
+                lastRequest.set(key); // before the request leaves: its response is counted under it
+                counts.computeIfAbsent(key, k -> new LongAdder()).increment();
                 out.write(body);
                 out.flush();
-                Matcher m = TABLE.matcher(new String(body, StandardCharsets.UTF_8));
-                String op = operation == null ? "?" : operation.substring(operation.indexOf('.') + 1).trim();
-                counts.computeIfAbsent(op + " " + (m.find() ? m.group(1) : "-"), k -> new LongAdder()).increment();
             }
         } catch (IOException | RuntimeException e) {
             // closed by either side
         } finally {
-            closeQuietly(from);
-            closeQuietly(to);
+            SocketPipe.closeQuietly(from);
+            SocketPipe.closeQuietly(to);
         }
     }
 
@@ -121,33 +142,8 @@ final class CountingHttpProxy implements AutoCloseable {
         return null;
     }
 
-    private static void pipe(Socket from, Socket to) {
-        byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // closed by either side
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
-    private static void start(Runnable r) {
-        Thread t = new Thread(r, "counting-proxy-pump");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already closed
-        }
+    private void responses(Socket from, Socket to, AtomicReference<String> lastRequest) {
+        SocketPipe.copy(from, to, n -> responseBytes.computeIfAbsent(lastRequest.get(), k -> new LongAdder()).add(n));
     }
 
     @Override

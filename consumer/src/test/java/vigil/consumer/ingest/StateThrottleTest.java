@@ -1,0 +1,106 @@
+package vigil.consumer.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import vigil.consumer.device.DeviceSnapshot;
+import vigil.consumer.metrics.ConsumerMeters;
+import vigil.consumer.replay.ReplayClock;
+import vigil.consumer.rules.SettingsSource;
+import vigil.consumer.state.PendingEffects;
+import vigil.telemetry.DeviceType;
+import vigil.telemetry.Envelope;
+import vigil.telemetry.PumpMetrics;
+import vigil.telemetry.PumpRecord;
+import vigil.telemetry.PumpState;
+import vigil.telemetry.TelemetryEncoder;
+
+/**
+ * The per-device state-write throttle (issue 14): a changed device whose last write is at least a second old is
+ * written in the drain after the record that changed it (leading edge); a device changing faster is written once
+ * its second is up (trailing edge); never more than once per second per device; and the checkpoint position never
+ * passes a record whose state is not yet written.
+ */
+class StateThrottleTest {
+    private static final long T0 = 1_795_340_400_000L;
+    private final ReplayClock clock = new ReplayClock();
+    private final ShardIngest ingest = new ShardIngest("shardId-000", clock,
+            new ConsumerMeters(new SimpleMeterRegistry()), SettingsSource.NONE, 20_000);
+    private final TelemetryEncoder encoder = new TelemetryEncoder();
+    private long kinesisSeq;
+
+    private void send(String deviceId, long seq, long tsMillis) {
+        PumpRecord r = new PumpRecord(
+                new Envelope(deviceId, DeviceType.INFUSION_PUMP, seq, tsMillis, "LVP-200", null, "ICU-4A", null,
+                        null),
+                new PumpMetrics(PumpState.RUNNING, 125, 10 + seq * 0.01, 500, 85, 97, true, "inf-1", null, null));
+        ingest.accept(ByteBuffer.wrap(encoder.encode(r)), Long.toString(++kinesisSeq), 0, clock.millis());
+    }
+
+    @Test
+    void writesAtTheLeadingEdgeThenAtMostOncePerSecondThenAtTheTrailingEdge() {
+        clock.set(T0);
+        Map<String, List<Long>> writeTimes = new HashMap<>();
+        Map<String, Long> lastSeqWritten = new HashMap<>();
+        // PUMP-FAST sends every 100 ms for 5 s; PUMP-SLOW every 2 s; a drain after every 50 ms, as a KCL poll would.
+        long seqFast = 0;
+        long seqSlow = 0;
+        for (long t = T0; t <= T0 + 5_000; t += 50) {
+            clock.set(t);
+            if ((t - T0) % 100 == 0) {
+                send("PUMP-FAST", ++seqFast, t);
+            }
+            if ((t - T0) % 2_000 == 0) {
+                send("PUMP-SLOW", ++seqSlow, t);
+            }
+            drain(writeTimes, lastSeqWritten);
+        }
+        // After the last record: the trailing edge writes PUMP-FAST's last change within a second.
+        for (long t = T0 + 5_050; t <= T0 + 6_100; t += 50) {
+            clock.set(t);
+            drain(writeTimes, lastSeqWritten);
+        }
+
+        List<Long> fast = writeTimes.get("PUMP-FAST");
+        assertThat(fast.get(0)).as("leading edge: written in the drain after its first record").isEqualTo(T0);
+        for (int i = 1; i < fast.size(); i++) {
+            assertThat(fast.get(i) - fast.get(i - 1)).as("at most one write per second").isGreaterThanOrEqualTo(1_000);
+            assertThat(fast.get(i) - fast.get(i - 1)).as("trailing edge: within a poll of its second")
+                    .isLessThanOrEqualTo(1_050);
+        }
+        assertThat(lastSeqWritten.get("PUMP-FAST")).as("the last change is written").isEqualTo(seqFast);
+        assertThat(fast.get(fast.size() - 1)).isLessThanOrEqualTo(T0 + 6_000);
+        assertThat(writeTimes.get("PUMP-SLOW")).as("a slow device is written at once, every time")
+                .containsExactly(T0, T0 + 2_000, T0 + 4_000);
+    }
+
+    @Test
+    void durablePositionNeverPassesARecordWhoseStateIsNotWritten() {
+        clock.set(T0);
+        send("PUMP-A", 1, T0);
+        ingest.drainEffects(ShardIngest.StateWrites.DUE, true); // A written, journal clean: position is record 1
+        assertThat(ingest.durablePosition().sequenceNumber()).isEqualTo("1");
+        clock.set(T0 + 200);
+        send("PUMP-A", 2, T0 + 200); // record 2: A's state not due again until T0 + 1000
+        PendingEffects effects = ingest.drainEffects(ShardIngest.StateWrites.DUE, true);
+        assertThat(effects.deviceStates()).isEmpty();
+        assertThat(effects.recoveryChunks()).hasSize(1); // in the journal, but its state is not written
+        assertThat(ingest.durablePosition().sequenceNumber()).as("before record 2").isEqualTo("1");
+        clock.set(T0 + 1_000);
+        assertThat(ingest.drainEffects(ShardIngest.StateWrites.DUE, false).deviceStates()).hasSize(1);
+        assertThat(ingest.durablePosition().sequenceNumber()).isEqualTo("2");
+    }
+
+    private void drain(Map<String, List<Long>> writeTimes, Map<String, Long> lastSeqWritten) {
+        for (DeviceSnapshot s : ingest.drainEffects(ShardIngest.StateWrites.DUE, false).deviceStates()) {
+            writeTimes.computeIfAbsent(s.deviceId(), k -> new ArrayList<>()).add(clock.millis());
+            lastSeqWritten.put(s.deviceId(), s.lastSeq());
+        }
+    }
+}
