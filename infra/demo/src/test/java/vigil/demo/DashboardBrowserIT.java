@@ -42,7 +42,8 @@ import vigil.sim.publish.SinkStats;
  * The caregivers' page in headless Chromium on the real stack (kinesalite, DynamoDB Local, the KCL consumer with the
  * alert engine, the dashboard API, the device simulator): sign in with a token, watch a pump's tile turn red when
  * its simulator goes silent while running (DEVICE_OFFLINE, HIGH, after 30 s), acknowledge the alert from the page
- * with a note, and see its status change. Screenshots go to {@code target/browser/}.
+ * with a note, and see its status change; then, as an auditor, the alarm burden page counts that alert and its time
+ * to acknowledge (docs/alarm-burden.md). Screenshots go to {@code target/browser/}.
  *
  * <p>Uses the system's Chromium and chromedriver (Debian packages {@code chromium}, {@code chromium-driver};
  * {@code .ci/run} installs them) through the {@code webdriver.chrome.driver} property and an explicit browser
