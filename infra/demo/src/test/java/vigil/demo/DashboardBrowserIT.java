@@ -48,7 +48,8 @@ import vigil.sim.publish.SinkStats;
  * watching the ward; see a pump's tile turn stale when its simulator goes silent while running, then red and
  * offline (DEVICE_OFFLINE, HIGH, after 30 s) and move to the front of its care unit, with the new HIGH alert banner,
  * the assertive live region and the alarm sound; acknowledge the alert from the page with a note, and see its status
- * change. Screenshots go to {@code target/browser/}.
+ * change; then, as an auditor, the alarm burden page counts that alert and its time to acknowledge
+ * (docs/alarm-burden.md). Screenshots go to {@code target/browser/}.
  *
  * <p>Device → screen in steady state, for docs/benchmarks.md (opt-in, a few minutes):
  * {@code -Dit.test='DashboardBrowserIT#shouldMeasureDeviceToScreenLatencyInSteadyState'
