@@ -81,7 +81,11 @@ public final class ShardProcessor implements ShardRecordProcessor {
     private RecordProcessorCheckpointer checkpointer; // KCL's, for this shard (the same object on every call)
     private long lastCheckpointMillis; // consumer clock, epoch millis
     private long lastAckPollMillis; // consumer clock, epoch millis
-    private boolean acksReadFromStore; // the shard's restored alerts' acknowledgements were read once
+    // The restored open alerts whose stored acknowledgements are still to be read (those made before this worker
+    // followed the alerts stream): one BatchGetItem of at most 100 per call, after the call's write has started, so
+    // a shard with many open alerts is not held up at its start. Null: not listed yet.
+    private java.util.ArrayDeque<String> storedAcksToRead;
+    private static final int STORED_ACKS_PER_CALL = 100;
     private ShardIngest.Position lastCheckpoint; // null: none taken by this processor
     private String shardId = "?";
     private State state = State.NEW;
@@ -173,11 +177,11 @@ public final class ShardProcessor implements ShardRecordProcessor {
             long nowMillis = clock.millis();
             if (nowMillis - lastAckPollMillis >= ShardServices.ACK_POLL_INTERVAL_MILLIS) {
                 lastAckPollMillis = nowMillis;
-                // Before the rules run on this batch's time. The first poll reads the store (acknowledgements made
-                // before this worker followed the alerts stream); later ones only look at what the stream brought.
-                if (services.applyAcknowledgements(ingest, !acksReadFromStore) >= 0) {
-                    acksReadFromStore = true;
-                }
+                // Before the rules run on this batch's time: what the alerts stream brought (no read).
+                services.applyAcknowledgements(ingest);
+            }
+            if (storedAcksToRead == null) {
+                storedAcksToRead = new java.util.ArrayDeque<>(ingest.unacknowledgedOpenAlertIds());
             }
             ingest.onTick(nowMillis); // processing-time rules, also on empty batches (quiet shards)
             if (flushEveryRecord) {
@@ -185,6 +189,7 @@ public final class ShardProcessor implements ShardRecordProcessor {
             } else if (completeInFlight(false) && inFlight == null) {
                 startWrite();
             }
+            readStoredAcknowledgements();
         } catch (Throwable t) { // a bug outside per-record handling: keep the records, do not checkpoint
             LOG.error("shard {}: batch processing failed; not checkpointing it", shardId, t);
             state = State.STOPPED;
@@ -282,6 +287,20 @@ public final class ShardProcessor implements ShardRecordProcessor {
         }, WRITES);
         inFlight = new InFlight(done, effects, position);
         pendingSink = direct;
+    }
+
+    /** The next batch of the restored open alerts' stored acknowledgements; failed ids are tried next call. */
+    private void readStoredAcknowledgements() {
+        if (storedAcksToRead == null || storedAcksToRead.isEmpty()) {
+            return;
+        }
+        List<String> next = new java.util.ArrayList<>(STORED_ACKS_PER_CALL);
+        while (next.size() < STORED_ACKS_PER_CALL && !storedAcksToRead.isEmpty()) {
+            next.add(storedAcksToRead.pollFirst());
+        }
+        if (services.applyStoredAcknowledgements(ingest, next) < 0) {
+            next.forEach(storedAcksToRead::addLast);
+        }
     }
 
     /** Acknowledgements the writer handed over: applied here, on the processor's thread. */

@@ -55,17 +55,28 @@ public record ShardServices(
     }
 
     /**
-     * Applies to the engine the acknowledgements made in the API for the shard's open, unacknowledged alerts; their
-     * transitions are written with the next flush. A failed read is logged and tried again at the next poll.
+     * Applies to the engine the acknowledgements made in the API for the shard's open, unacknowledged alerts, as the
+     * source's feed has seen them (no read for a feed-based source); their transitions are written with the next
+     * drain. A failure is logged and tried again at the next poll.
      *
-     * @param fromStore read them from the store (a shard's first poll), else from the source's feed
      * @return the number of acknowledgements applied; -1 when they could not be read
      */
-    int applyAcknowledgements(ShardIngest ingest, boolean fromStore) {
+    int applyAcknowledgements(ShardIngest ingest) {
         List<String> ids = ingest.unacknowledgedOpenAlertIds();
-        if (ids.isEmpty()) {
-            return 0;
-        }
+        return ids.isEmpty() ? 0 : apply(ingest, ids, false);
+    }
+
+    /**
+     * Reads from the store the acknowledgements of {@code alertIds} (alerts the shard restored open: those made before
+     * this worker followed the alerts stream) and applies them.
+     *
+     * @return the number applied; -1 when the store could not be read (the caller tries these ids again)
+     */
+    int applyStoredAcknowledgements(ShardIngest ingest, List<String> alertIds) {
+        return alertIds.isEmpty() ? 0 : apply(ingest, alertIds, true);
+    }
+
+    private int apply(ShardIngest ingest, List<String> ids, boolean fromStore) {
         try {
             int applied = 0;
             List<Acknowledgement> acks = fromStore
