@@ -175,7 +175,9 @@ public final class SimulatedPump implements SimulatedDevice {
                 round(state == PumpState.KVO ? KVO_RATE_ML_PER_HR : rateMlPerHr, 1),
                 round(infusedMl, 2),
                 round(vtbiMl, 2),
-                round(clamp(pressureMmHg + pressureOffsetMmHg, -100, 1500), 0),
+                // the sensor fault, corrected by the applied calibration (api-v1 v1.1 pressureOffsetMmHg)
+                round(clamp(pressureMmHg + pressureOffsetMmHg
+                        + (applied == null ? 0 : applied.pressureOffsetMmHg()), -100, 1500), 0),
                 round(batteryPct, 1),
                 onMains,
                 infusionId,
