@@ -154,8 +154,10 @@ public final class ShardIngest {
      *
      * @param data          the record's bytes (position to limit); not modified
      * @param arrivalMillis Kinesis approximate arrival time, epoch millis
+     * @return true when the record was decoded and accepted (applied, late or duplicate); false when it was
+     *     rejected or quarantined (the replay's clock uses only accepted records' ts)
      */
-    public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
+    public boolean accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
         beforeSequenceNumber = lastSequenceNumber;
         beforeSubSequenceNumber = lastSubSequenceNumber;
@@ -168,8 +170,9 @@ public final class ShardIngest {
             if (result instanceof DecodeResult.Rejected rejected) {
                 reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected);
             } else if (result instanceof DecodeResult.Decoded decoded) {
-                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
+                return apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
             }
+            return false;
         } catch (RuntimeException e) {
             meters.processingError();
             if (loggedErrors.putIfAbsent(e.getClass(), Boolean.TRUE) == null) {
@@ -179,6 +182,7 @@ public final class ShardIngest {
             }
             quarantined.add(new QuarantinedRecord(shardId, sequenceNumber, subSequenceNumber, arrivalMillis, null,
                     e.getClass().getSimpleName(), null, null, copy(data)));
+            return false;
         }
     }
 
@@ -195,12 +199,12 @@ public final class ShardIngest {
         return decoder.decode(scratch, 0, length, nowMillis);
     }
 
-    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
+    private boolean apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
         DeviceLedger ledger = ledger(record.deviceId());
         if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
             reject(data, seqNo, subSeq, arrivalMillis,
                     new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
-            return;
+            return false;
         }
         enqueueIfClean(ledger);
         switch (ledger.offer(record, arrivalMillis)) {
@@ -215,6 +219,7 @@ public final class ShardIngest {
             }
             case DUPLICATE -> meters.duplicate();
         }
+        return true;
     }
 
     private void reject(
