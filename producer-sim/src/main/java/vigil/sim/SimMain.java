@@ -89,7 +89,7 @@ public final class SimMain {
         RecordSink sink;
         try {
             if (cli.outFile() != null) {
-                sink = JsonLinesSink.create(cli.outFile());
+                sink = JsonLinesSink.create(cli.outFile(), cli.arrivalTimes());
             } else {
                 client = kinesisClient(cli);
                 PublisherConfig publisherConfig = PublisherConfig.defaults(cli.streamName())
