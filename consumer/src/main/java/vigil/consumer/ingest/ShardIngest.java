@@ -75,6 +75,7 @@ public final class ShardIngest {
     private String beforeSequenceNumber;
     private long beforeSubSequenceNumber;
     private long beforeArrivalMillis;
+    private long lastAcceptedTsMillis = Long.MIN_VALUE; // ts of the last record accept() accepted
 
     /**
      * A Kinesis position: the checkpoint takes both numbers (KPL aggregates share a sequence number).
@@ -134,6 +135,11 @@ public final class ShardIngest {
         engine.onTick(nowMillis);
     }
 
+    /** The ts (device event time, epoch ms) of the last record {@link #accept} accepted; MIN_VALUE before any. */
+    public long lastAcceptedTsMillis() {
+        return lastAcceptedTsMillis;
+    }
+
     /** A settings document changed (thresholds, calibration, care unit). */
     public void applySettings(String deviceId, DeviceSettings settings) {
         engine.applySettings(deviceId, settings);
@@ -154,8 +160,9 @@ public final class ShardIngest {
      *
      * @param data          the record's bytes (position to limit); not modified
      * @param arrivalMillis Kinesis approximate arrival time, epoch millis
-     * @return true when the record was decoded and accepted (applied, late or duplicate); false when it was
-     *     rejected or quarantined (the replay's clock uses only accepted records' ts)
+     * @return true when the record was decoded and accepted (applied, late or duplicate; its ts is then
+     *     {@link #lastAcceptedTsMillis()}); false when it was rejected or quarantined (the replay's clock follows
+     *     accepted records' ts only)
      */
     public boolean accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
@@ -207,6 +214,7 @@ public final class ShardIngest {
             return false;
         }
         enqueueIfClean(ledger);
+        lastAcceptedTsMillis = record.tsMillis();
         switch (ledger.offer(record, arrivalMillis)) {
             case APPLIED -> {
                 meters.accepted();

@@ -25,9 +25,9 @@ import vigil.telemetry.RejectReason;
  * <p><b>Processing time, as live.</b> A file is a recording in arrival order. A line arrives at its explicit arrival
  * time when it is a wrapper line {@code {"arrivalMs": <epoch ms>, "payload": {...record...}}} (the payload's bytes
  * go to the decoder unchanged); a plain line arrives at the greatest {@code ts} of the earlier lines that were
- * accepted (read by a light scan; a rejected line's ts is not trusted, e.g. a FUTURE_TIMESTAMP), and the first
- * line, with nothing before it, at its own ts. The decoder's clock is the line's arrival, so FUTURE_TIMESTAMP and
- * lateness behave as in the live consumer fed the same arrivals. The processing clock is the greatest arrival so
+ * accepted (their decoded ts; a rejected line's ts is not trusted, e.g. a FUTURE_TIMESTAMP), and a line with no
+ * accepted line before it at its own ts (read by a light scan, {@link #scanTs}). The decoder's clock is the
+ * line's arrival, so FUTURE_TIMESTAMP and lateness behave as in the live consumer fed the same arrivals. The processing clock is the greatest arrival so
  * far; DEVICE_OFFLINE and DATA_QUALITY are checked on it every second of it, as the live consumer checks on every
  * poll. So in a plain file a device is offline when other devices' records move the clock 30 s past its last
  * arrival. A line whose first key is {@code arrivalMs} or {@code payload} is a wrapper; one that is not a
@@ -84,9 +84,9 @@ public final class Replay {
             recordLength = payloadLength;
             arrivalMillis = wrapperArrivalMillis;
         }
-        long ts = scanTs(buffer, recordOffset, recordLength);
-        if (arrivalMillis == Long.MIN_VALUE) {
-            arrivalMillis = greatestAcceptedTsMillis != Long.MIN_VALUE ? greatestAcceptedTsMillis : ts;
+        if (arrivalMillis == Long.MIN_VALUE) { // only lines before any accepted one need a scan of their own ts
+            arrivalMillis = greatestAcceptedTsMillis != Long.MIN_VALUE ? greatestAcceptedTsMillis
+                    : scanTs(buffer, recordOffset, recordLength);
         }
         arrivalMillis = Math.max(arrivalMillis, 0); // no ts could be read before any accepted line
         if (arrivalMillis > clockMillis) {
@@ -100,8 +100,8 @@ public final class Replay {
         clock.set(arrivalMillis); // the decoder's "now" for FUTURE_TIMESTAMP
         boolean accepted = ingest.accept(ByteBuffer.wrap(buffer, recordOffset, recordLength), "replay", lines++,
                 arrivalMillis);
-        if (accepted && ts > greatestAcceptedTsMillis) {
-            greatestAcceptedTsMillis = ts;
+        if (accepted && ingest.lastAcceptedTsMillis() > greatestAcceptedTsMillis) {
+            greatestAcceptedTsMillis = ingest.lastAcceptedTsMillis();
         }
         if (lines % BATCH_RECORDS == 0) {
             drain();
