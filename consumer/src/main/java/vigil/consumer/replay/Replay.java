@@ -1,11 +1,7 @@
 package vigil.consumer.replay;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,8 +27,9 @@ import vigil.telemetry.RejectReason;
  * far; DEVICE_OFFLINE and DATA_QUALITY are checked on it every second of it, as the live consumer checks on every
  * poll. So in a plain file a device is offline when other devices' records move the clock 30 s past its last
  * arrival. A line whose first key is {@code arrivalMs} or {@code payload} is a wrapper; one that is not a
- * well-formed wrapper (no integer {@code arrivalMs}, no object {@code payload}, another key) is counted and
- * reported in the summary, not decoded.
+ * well-formed wrapper (no integer {@code arrivalMs}, no object {@code payload}, another key, anything after it) is
+ * counted and reported in the summary, not decoded. A wrapper's payload that is not a valid record is decoded and
+ * rejected, as on the stream.
  *
  * <p><b>Threading contract.</b> Single thread.
  */
@@ -43,7 +40,6 @@ public final class Replay {
      */
     static final int BATCH_RECORDS = 10_000;
     private static final long TICK_EVERY_MILLIS = 1_000;
-    private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] ARRIVAL_KEY = "\"arrivalMs\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PAYLOAD_KEY = "\"payload\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -139,44 +135,93 @@ public final class Replay {
     }
 
     /**
-     * Reads a wrapper line: exactly the keys {@code arrivalMs} (a JSON integer, epoch ms, >= 0) and {@code payload}
-     * (an object), once each; sets the arrival and the payload's byte range. False when the line is not that.
+     * Reads a wrapper line: an object with exactly the keys {@code "arrivalMs"} (a JSON integer, epoch ms, up to 18
+     * digits) and {@code "payload"} (an object), once each, in either order; sets the arrival and the payload's byte
+     * range. The payload is delimited structurally (its braces and brackets outside strings), not parsed: whatever
+     * it holds goes to the decoder as is, so an invalid record is rejected as it would be on the stream. False when
+     * the line is not such a wrapper. A byte scan, not a JSON parser: the decoder parses the payload once.
      */
     private boolean readWrapper(byte[] b, int offset, int length) {
+        int end = offset + length;
+        int i = skipSpace(b, offset, end) + 1; // isWrapper saw the '{'
         boolean arrival = false;
         int start = -1;
-        int end = -1;
-        try (JsonParser p = JSON.createParser(b, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("arrivalMs") && !arrival && value == JsonToken.VALUE_NUMBER_INT
-                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() >= 0) {
-                    arrival = true;
-                    wrapperArrivalMillis = p.getLongValue();
-                } else if (name.equals("payload") && start < 0 && value == JsonToken.START_OBJECT) {
-                    start = (int) p.currentTokenLocation().getByteOffset();
-                    p.skipChildren();
-                    end = (int) p.currentLocation().getByteOffset();
-                } else {
+        int stop = -1;
+        while (true) {
+            i = skipSpace(b, i, end);
+            if (startsWith(b, i, end, ARRIVAL_KEY) && !arrival) {
+                i = afterColon(b, i + ARRIVAL_KEY.length, end);
+                long v = 0;
+                int digits = 0;
+                while (i >= 0 && i < end && b[i] >= '0' && b[i] <= '9') {
+                    v = v * 10 + (b[i++] - '0');
+                    if (++digits > 18) {
+                        return false;
+                    }
+                }
+                if (digits == 0 || (i < end && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'))) {
                     return false;
                 }
-            }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                arrival = true;
+                wrapperArrivalMillis = v;
+            } else if (startsWith(b, i, end, PAYLOAD_KEY) && start < 0) {
+                i = afterColon(b, i + PAYLOAD_KEY.length, end);
+                if (i < 0 || i >= end || b[i] != '{') {
+                    return false;
+                }
+                start = i;
+                i = objectEnd(b, i, end);
+                if (i < 0) {
+                    return false;
+                }
+                stop = i;
+            } else {
                 return false;
             }
-        } catch (IOException e) { // not JSON: no payload can be delimited
+            i = skipSpace(b, i, end);
+            if (i < end && b[i] == ',') {
+                i++;
+            } else if (i < end && b[i] == '}') {
+                break;
+            } else {
+                return false;
+            }
+        }
+        if (skipSpace(b, i + 1, end) != end || !arrival || start < 0) {
             return false;
         }
-        if (!arrival || start < 0) {
-            return false;
-        }
-        payloadOffset = offset + start;
-        payloadLength = end - start;
+        payloadOffset = start;
+        payloadLength = stop - start;
         return true;
+    }
+
+    /** The index after the ':' that follows a key (whitespace around it skipped), or -1. */
+    private static int afterColon(byte[] b, int i, int end) {
+        i = skipSpace(b, i, end);
+        return i < end && b[i] == ':' ? skipSpace(b, i + 1, end) : -1;
+    }
+
+    /** The index just past the object opening at {@code b[i]}: braces and brackets outside strings; -1: unclosed. */
+    static int objectEnd(byte[] b, int i, int end) {
+        int depth = 0;
+        boolean inString = false;
+        for (; i < end; i++) {
+            byte c = b[i];
+            if (inString) {
+                if (c == '\\') {
+                    i++; // the escaped byte, a quote included
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                depth++;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return -1;
     }
 
     /** Ends the replay: a last check of the processing-time rules at {@code nowMillis} (or the clock) and a drain. */

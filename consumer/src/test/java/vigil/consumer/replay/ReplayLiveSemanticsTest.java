@@ -167,9 +167,14 @@ class ReplayLiveSemanticsTest {
             byte[] b = bad.getBytes(StandardCharsets.UTF_8);
             replay.line(b, 0, b.length);
         }
+        // well delimited, but the payload is not a record: decoded and rejected, as on the stream
+        byte[] b = "{\"arrivalMs\":1795340400000,\"payload\":{\"schema\":tru, \"x\":\"}\\\"{\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        replay.line(b, 0, b.length);
         replay.finish(null);
         assertThat(replay.badWrappers()).isEqualTo(5);
-        assertThat(replay.lines()).isZero();
+        assertThat(replay.lines()).isEqualTo(1);
+        assertThat(replay.rejectedCount(RejectReason.NOT_JSON)).isEqualTo(1);
         assertThat(replay.summary()).contains("5 unreadable wrapper lines skipped");
     }
 
