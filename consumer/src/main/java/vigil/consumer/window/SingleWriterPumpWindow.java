@@ -13,7 +13,7 @@ import vigil.telemetry.PumpState;
  * infusion for INFUSION_NEAR_END (5 min), and the battery slope for BATTERY_DEPLETION (10 min). Units: event-time
  * epoch millis, mL, mL/h, mmHg, %.
  *
- * <p>v1.1 per-sample state: the ts at which the sample's stopped/paused run began (PRESSURE_SENSOR_OFFSET counts a
+ * <p>v1.1 per-sample state: how long into its stopped/paused run the sample is (PRESSURE_SENSOR_OFFSET counts a
  * sample only {@code settleMillis} into its run), and the sample's arrival skew, Kinesis arrival minus ts
  * (FLOW_ACCURACY_DRIFT leaves out a running pair whose ts gap and arrival gap differ by more than
  * {@code clockJumpMillis}: the difference of the two samples' skews). Both go into the recovery journal.
@@ -50,9 +50,10 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
     private double[] infusedMl = new double[INITIAL_CAPACITY]; // double: delivered volume is a difference
     private float[] pressureMmHg = new float[INITIAL_CAPACITY];
     private float[] batteryPct = new float[INITIAL_CAPACITY];
-    // v1.1 columns. runStartMillis: ts of the first sample of the stopped/paused run the sample belongs to (its own
-    // ts for running/kvo samples); absolute, since a run may have begun before the oldest retained sample.
-    private long[] runStartMillis = new long[INITIAL_CAPACITY];
+    // v1.1 columns. intoRunMillis: ts minus the ts of the first sample of the stopped/paused run the sample belongs
+    // to (0 for running/kvo samples and a run's first), saturated at Integer.MAX_VALUE (~24 days: settled anyway);
+    // relative, so a run that began before the oldest retained sample keeps its start.
+    private int[] intoRunMillis = new int[INITIAL_CAPACITY];
     // arrival minus ts, ms, saturated to the int range (a device clock 24 days off saturates; two such samples then
     // look alike, which only matters for a clock that stays that far off: its pairs are compared as usual).
     private int[] arrivalSkewMillis = new int[INITIAL_CAPACITY];
@@ -106,15 +107,14 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
      * @param arrivalMillis Kinesis arrival time of the record (processing time), epoch millis
      */
     public void offer(long tsMillis, long arrivalMillis, PumpMetrics m) {
-        offer(tsMillis, skew(arrivalMillis - tsMillis), m, Long.MAX_VALUE);
+        offer(tsMillis, skew(arrivalMillis - tsMillis), m, 0);
     }
 
     /**
-     * @param runStartHintMillis restore only: the journaled start of the sample's stopped/paused run, used when the
-     *     sample has no predecessor in the ring (its run may have begun before the oldest restored sample);
-     *     {@code Long.MAX_VALUE}: none
+     * @param intoRunHintMillis restore only: the journaled time into the sample's stopped/paused run, used when the
+     *     sample has no predecessor in the ring (its run may have begun before the oldest restored sample); 0: none
      */
-    private void offer(long tsMillis, int skewMillis, PumpMetrics m, long runStartHintMillis) {
+    private void offer(long tsMillis, int skewMillis, PumpMetrics m, int intoRunHintMillis) {
         long seq = place(tsMillis);
         int s = slot(seq);
         int code = codeOf(m.infusionId(), seq);
@@ -124,9 +124,9 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         pressureMmHg[s] = (float) m.pressureMmHg();
         batteryPct[s] = (float) m.batteryPct();
         arrivalSkewMillis[s] = skewMillis;
-        runStartMillis[s] = runStartOf(seq);
-        if (seq == headSeq && isStoppedOrPaused(flags[s]) && runStartHintMillis < runStartMillis[s]) {
-            runStartMillis[s] = runStartHintMillis;
+        intoRunMillis[s] = intoRunOf(seq);
+        if (seq == headSeq && isStoppedOrPaused(flags[s]) && intoRunHintMillis > intoRunMillis[s]) {
+            intoRunMillis[s] = intoRunHintMillis;
         }
         boolean laterRunsChanged = seq < tailSeq - 1 && updateRunStartsAfter(seq);
         boolean newInfusion = seq == tailSeq - 1 && code != newestCode;
@@ -168,23 +168,24 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         return state == STOPPED || state == PAUSED;
     }
 
-    /** Start of the stopped/paused run of the sample at {@code seq}, from its predecessor in ts order. */
-    private long runStartOf(long seq) {
+    /** Time into its stopped/paused run of the sample at {@code seq}, from its predecessor in ts order. */
+    private int intoRunOf(long seq) {
         if (seq > headSeq && isStoppedOrPaused(flags[slot(seq)]) && isStoppedOrPaused(flags[slot(seq - 1)])) {
-            return runStartMillis[slot(seq - 1)];
+            long into = (long) intoRunMillis[slot(seq - 1)] + (ts(seq) - ts(seq - 1));
+            return (int) Math.min(Integer.MAX_VALUE, into);
         }
-        return ts(seq);
+        return 0;
     }
 
     /** After an insert at {@code seq}: recomputes the run starts after it; true when one changed. */
     private boolean updateRunStartsAfter(long seq) {
         boolean changed = false;
         for (long k = seq + 1; k < tailSeq; k++) {
-            long start = runStartOf(k);
-            if (start == runStartMillis[slot(k)]) {
+            int into = intoRunOf(k);
+            if (into == intoRunMillis[slot(k)]) {
                 break; // from here on every run start is as before
             }
-            runStartMillis[slot(k)] = start;
+            intoRunMillis[slot(k)] = into;
             changed = true;
         }
         return changed;
@@ -232,7 +233,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             out.writeDouble(infusedMl[i]);
             out.writeFloat(pressureMmHg[i]);
             out.writeFloat(batteryPct[i]);
-            Varints.write(out, tsMillis - runStartMillis[i]);
+            Varints.write(out, intoRunMillis[i]);
             Varints.writeSigned(out, arrivalSkewMillis[i]);
         }
         markJournaled();
@@ -244,7 +245,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
      * the journaled one did (running sums are recomputed, so figures may differ in the last bits).
      */
     public static final class Restorer {
-        private record Sample(long tsMillis, PumpMetrics metrics, long runStartMillis, int skewMillis) {}
+        private record Sample(long tsMillis, PumpMetrics metrics, int intoRunMillis, int skewMillis) {}
 
         private final java.util.ArrayList<Sample> samples = new java.util.ArrayList<>();
 
@@ -272,10 +273,10 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
                 double infused = in.readDouble();
                 float pressure = in.readFloat();
                 float battery = in.readFloat();
-                long runStartMillis = tsMillis - Varints.read(in);
+                int intoRunMillis = (int) Math.min(Integer.MAX_VALUE, Varints.read(in));
                 int skewMillis = (int) Varints.readSigned(in);
                 samples.add(new Sample(tsMillis, new PumpMetrics(states[f & STATE_BITS], rate, infused, 0,
-                        pressure, battery, (f & ON_MAINS_BIT) != 0, ids[code(f)], null, null), runStartMillis,
+                        pressure, battery, (f & ON_MAINS_BIT) != 0, ids[code(f)], null, null), intoRunMillis,
                         skewMillis));
             }
         }
@@ -284,7 +285,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         public SingleWriterPumpWindow build() {
             SingleWriterPumpWindow w = new SingleWriterPumpWindow();
             for (Sample s : samples) {
-                w.offer(s.tsMillis(), s.skewMillis(), s.metrics(), s.runStartMillis());
+                w.offer(s.tsMillis(), s.skewMillis(), s.metrics(), s.intoRunMillis());
             }
             w.markJournaled(); // what was restored is in the journal already
             return w;
@@ -379,7 +380,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         infusedMl[to] = infusedMl[from];
         pressureMmHg[to] = pressureMmHg[from];
         batteryPct[to] = batteryPct[from];
-        runStartMillis[to] = runStartMillis[from];
+        intoRunMillis[to] = intoRunMillis[from];
         arrivalSkewMillis[to] = arrivalSkewMillis[from];
     }
 
@@ -390,7 +391,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         double[] v = new double[capacity];
         float[] p = new float[capacity];
         float[] b = new float[capacity];
-        long[] run = new long[capacity];
+        int[] run = new int[capacity];
         int[] skew = new int[capacity];
         int newMask = capacity - 1;
         for (long seq = fromSeq; seq < toSeq; seq++) {
@@ -401,7 +402,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             v[to] = infusedMl[from];
             p[to] = pressureMmHg[from];
             b[to] = batteryPct[from];
-            run[to] = runStartMillis[from];
+            run[to] = intoRunMillis[from];
             skew[to] = arrivalSkewMillis[from];
         }
         flags = f;
@@ -409,14 +410,14 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         infusedMl = v;
         pressureMmHg = p;
         batteryPct = b;
-        runStartMillis = run;
+        intoRunMillis = run;
         arrivalSkewMillis = skew;
     }
 
     @Override
     public long columnBytes() {
         int capacity = mask + 1;
-        return 8 * 16L + capacity * (4L + 1 + 4 + 8 + 4 + 4 + 8 + 4);
+        return 8 * 16L + capacity * (4L + 1 + 4 + 8 + 4 + 4 + 4 + 4);
     }
 
     /**
@@ -434,7 +435,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         @Override
         boolean matches(long seq) {
             int s = slot(seq);
-            return isStoppedOrPaused(flags[s]) && ts(seq) - runStartMillis[s] >= settleMillis;
+            return isStoppedOrPaused(flags[s]) && intoRunMillis[s] >= settleMillis;
         }
 
         @Override
