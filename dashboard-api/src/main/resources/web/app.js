@@ -539,6 +539,7 @@ const SETTINGS_FIELDS = [
   ['calibration.flowCorrectionFactor', 'Flow correction factor (0.8–1.2)', 'number'],
   ['calibration.conductivityOffsetMsCm', 'Conductivity offset (mS/cm)', 'number'],
   ['calibration.temperatureOffsetC', 'Temperature offset (°C)', 'number'],
+  ['calibration.pressureOffsetMmHg', 'Pressure offset (mmHg, pumps, −30–30)', 'number'],
   ['firmware.targetVersion', 'Target firmware', 'text']];
 const getPath = (o, p) => p.split('.').reduce((x, k) => (x == null ? undefined : x[k]), o);
 function setPath(o, p, v) {

@@ -34,6 +34,7 @@ import vigil.sim.scenario.ScenarioLoader;
  * @param durationGiven       {@code --duration} was given (overrides a scenario's duration)
  * @param aggregate           pack records into KPL-aggregated Kinesis records, per shard
  * @param maxAggregateBytes   bytes of user records per aggregated record
+ * @param arrivalTimes        with {@code --out}: wrapper lines with each record's send time as {@code arrivalMs}
  */
 public record SimCommandLine(
         SimConfig config,
@@ -51,7 +52,8 @@ public record SimCommandLine(
         boolean seedGiven,
         boolean durationGiven,
         boolean aggregate,
-        int maxAggregateBytes) {
+        int maxAggregateBytes,
+        boolean arrivalTimes) {
 
     /** Environment variable holding the collector token for the settings loop (never an option: ps shows those). */
     public static final String TOKEN_ENV = "VIGIL_COLLECTOR_TOKEN";
@@ -71,7 +73,8 @@ public record SimCommandLine(
             "                         YAML/JSON file or a ready-made one (docs/scenarios.md):",
             "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(0, 5)) + ",",
             "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(5, 10)) + ",",
-            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(10, 15)),
+            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(10, 15)) + ",",
+            "                         " + String.join(", ", ScenarioLoader.BUILT_IN.subList(15, 16)),
             "                         Not with --pumps, --dialysis, --care-units, --rate, --interval, --records;",
             "                         --seed and --duration override the scenario's",
             "  --fast                 with --out: run in simulated time as fast as possible (same records)",
@@ -120,6 +123,9 @@ public record SimCommandLine(
                     + ", as the KPL); needs --aggregate",
             "  --out FILE             write JSON lines (one encoded record per line) to FILE instead of Kinesis;",
             "                         device time then comes from the simulation's own clock (deterministic)",
+            "  --arrival-times        with --out: each line {\"arrivalMs\":T,\"payload\":{record}}, T the send time",
+            "                         on the simulation's clock (held-back and resent records keep their ts), for",
+            "                         replay with the arrivals the collector produced (docs/scenarios.md, Replay)",
             "",
             "Other",
             "  --progress D           period of the progress line on stderr (default 5s)",
@@ -163,6 +169,7 @@ public record SimCommandLine(
         URI api = null;
         boolean seedGiven = false;
         boolean aggregate = false;
+        boolean arrivalTimes = false;
         Integer maxAggregateBytes = null;
         Duration catchUp = Duration.ZERO;
         String deviceOption = null; // an option that a scenario replaces
@@ -170,7 +177,7 @@ public record SimCommandLine(
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
                 return new SimCommandLine(defaults, stream, null, region, null, maxInFlight, progress, true, null,
-                        false, null, null, false, false, false, PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES);
+                        false, null, null, false, false, false, PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES, false);
             }
             if (option.equals("--fast")) {
                 fast = true;
@@ -178,6 +185,10 @@ public record SimCommandLine(
             }
             if (option.equals("--aggregate")) {
                 aggregate = true;
+                continue;
+            }
+            if (option.equals("--arrival-times")) {
+                arrivalTimes = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -225,6 +236,9 @@ public record SimCommandLine(
         if (fast && out == null) {
             throw new UsageException("--fast needs --out (Kinesis runs in real time)");
         }
+        if (arrivalTimes && out == null) {
+            throw new UsageException("--arrival-times needs --out (Kinesis sets its own arrival times)");
+        }
         if (aggregate && out != null) {
             throw new UsageException("--aggregate is for Kinesis output, not --out (a file holds one record a line)");
         }
@@ -256,7 +270,8 @@ public record SimCommandLine(
                     collectorId, startSeq, defaults.flushTimeout(), catchUp);
             return new SimCommandLine(config, stream, endpoint, region, out, maxInFlight, progress, false, scenario,
                     fast, start, api, seedGiven, durationGiven, aggregate,
-                    maxAggregateBytes == null ? PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES : maxAggregateBytes);
+                    maxAggregateBytes == null ? PublisherConfig.DEFAULT_MAX_AGGREGATE_BYTES : maxAggregateBytes,
+                    arrivalTimes);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -89,7 +89,7 @@ public final class SimMain {
         RecordSink sink;
         try {
             if (cli.outFile() != null) {
-                sink = JsonLinesSink.create(cli.outFile());
+                sink = JsonLinesSink.create(cli.outFile(), cli.arrivalTimes());
             } else {
                 client = kinesisClient(cli);
                 PublisherConfig publisherConfig = PublisherConfig.defaults(cli.streamName())
@@ -151,8 +151,8 @@ public final class SimMain {
             if (plan.schedule() != null) {
                 FaultSchedule.Counters c = plan.schedule().counters();
                 err.printf(Locale.ROOT, "producer-sim: scenario %s: %d malformed, %d duplicated, %d pairs swapped,"
-                                + " %d late, %d silent turns%n", plan.name(), c.malformed(), c.duplicates(),
-                        c.reordered(), c.late(), c.silenced());
+                                + " %d late, %d silent turns, %d buffered by restarting collectors%n", plan.name(),
+                        c.malformed(), c.duplicates(), c.reordered(), c.late(), c.silenced(), c.buffered());
             }
             if (settings != null) {
                 SettingsPoller.Stats st = settings.stats();

@@ -196,8 +196,9 @@ public final class Simulation {
         LOG.info("simulation started: {} devices, {} records/s, seed {}",
                 devices.size(), config.recordsPerSecond(), config.seed());
         long[] emitted = {0};
+        long[] sentMillis = {0}; // the simulation's clock at the current turn: when the collector sends
         RecordFlow.Emitter emitter = (key, data) -> {
-            sink.submit(key, data);
+            sink.submit(key, data, sentMillis[0]);
             emitted[0]++;
         };
         long turns = 0;
@@ -245,6 +246,7 @@ public final class Simulation {
                 long deviceTimeMillis = deviceClock == null ? epochMillis + runNanos / 1_000_000
                         : catchUpNanos == 0 ? deviceClock.millis()
                         : clockStartMillis + Math.floorDiv(dueNanos - begin, 1_000_000L);
+                sentMillis[0] = deviceClock == null ? deviceTimeMillis : System.currentTimeMillis();
                 TelemetryRecord record = flow.turn(device, deviceTimeMillis, runNanos / 1_000_000, emitter);
                 if (record != null) {
                     lastSeqByDevice.put(device.deviceId(), record.seq());

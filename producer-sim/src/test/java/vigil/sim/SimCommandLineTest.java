@@ -133,7 +133,7 @@ class SimCommandLineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains(List.of("--pumps", "--dialysis", "--care-units",
                 "--collector-id", "--seed", "--start-seq", "--rate", "--interval", "--duration", "--records",
                 "--stream", "--kinesis-endpoint", "--region", "--max-in-flight", "--aggregate",
-                "--aggregate-max-bytes", "--out", "--progress", "--help", "(default"));
+                "--aggregate-max-bytes", "--out", "--arrival-times", "--progress", "--help", "(default"));
     }
 
     @Test
@@ -159,6 +159,32 @@ class SimCommandLineTest {
         for (String line : lines) {
             assertThat(decoder.decode(line.getBytes(StandardCharsets.UTF_8), System.currentTimeMillis()))
                     .isInstanceOf(DecodeResult.Decoded.class);
+        }
+    }
+
+    /** --arrival-times: wrapper lines with the send time on the simulation's clock; only with --out. */
+    @Test
+    void shouldWriteWrapperLinesWithTheSendTimeWhenAskedForArrivalTimes(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> SimCommandLine.parse("--arrival-times"))
+                .isInstanceOf(SimCommandLine.UsageException.class).hasMessageContaining("--out");
+        Path file = dir.resolve("sim.jsonl");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SimMain.run(new String[] {"--out", file.toString(), "--records", "40", "--rate", "4",
+                "--start", "2026-11-22T08:00:00Z", "--arrival-times", "--fast"}, print(new ByteArrayOutputStream()),
+                print(err), false);
+
+        assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(40);
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        long start = java.time.Instant.parse("2026-11-22T08:00:00Z").toEpochMilli();
+        for (int i = 0; i < lines.size(); i++) {
+            com.fasterxml.jackson.databind.JsonNode wrapper =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(i));
+            assertThat(wrapper.get("arrivalMs").asLong()).isEqualTo(start + i * 250L); // 4 records/s
+            byte[] payload = wrapper.get("payload").toString().getBytes(StandardCharsets.UTF_8);
+            DecodeResult r = decoder.decode(payload, Long.MAX_VALUE / 2);
+            assertThat(((DecodeResult.Decoded) r).record().tsMillis()).isEqualTo(start + i * 250L);
         }
     }
 

@@ -6,6 +6,8 @@ public final class Ids {
     public static final String DEVICE_ID_REGEX = "[A-Za-z0-9][A-Za-z0-9._-]{2,63}";
     /** telemetry-v1.md {@code careUnit}, as a regular expression (whole-value match). */
     public static final String CARE_UNIT_REGEX = "[A-Za-z0-9._-]{1,32}";
+    /** telemetry-v1.md {@code m.infusionId} (v1.1), as a regular expression (whole-value match). */
+    public static final String INFUSION_ID_REGEX = "[A-Za-z0-9._:-]{1,64}";
 
     private Ids() {}
 
@@ -31,6 +33,21 @@ public final class Ids {
         }
         for (int i = 0; i < n; i++) {
             if (!isIdChar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ^[A-Za-z0-9._:-]{1,64}$} (telemetry-v1.md, pump metric {@code infusionId}, v1.1). */
+    public static boolean isInfusionId(String s) {
+        int n = s.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!isIdChar(c) && c != ':') {
                 return false;
             }
         }

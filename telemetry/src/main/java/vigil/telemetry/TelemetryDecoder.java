@@ -734,7 +734,12 @@ public final class TelemetryDecoder {
         }
         switch (f.kind()) {
             case STRING -> {
-                return k == Kind.STRING ? null : RejectReason.WRONG_TYPE;
+                if (k != Kind.STRING) {
+                    return RejectReason.WRONG_TYPE;
+                }
+                // The only string metric besides state (checked on its own): infusionId, whose pattern and length
+                // limit came with v1.1 (telemetry-v1.md); against them it is OUT_OF_RANGE, like careUnit.
+                return slot == STATE || Ids.isInfusionId(strings[slot]) ? null : RejectReason.OUT_OF_RANGE;
             }
             case BOOLEAN -> {
                 return k == Kind.BOOLEAN ? null : RejectReason.WRONG_TYPE;

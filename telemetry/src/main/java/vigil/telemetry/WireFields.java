@@ -70,7 +70,7 @@ final class WireFields {
                 FieldSpec.number("pressureMmHg", slot++, true, -100, 1500),
                 FieldSpec.number("batteryPct", slot++, true, 0, 100),
                 FieldSpec.bool("onMains", slot++, true),
-                FieldSpec.string("infusionId", slot++, false, Integer.MAX_VALUE),
+                FieldSpec.string("infusionId", slot++, false, 64),
                 FieldSpec.number("airInLineUl", slot++, false, 0, 10000),
                 FieldSpec.bool("doorOpen", slot++, false));
         // Ranges: telemetry-v1.md, "Metrics: deviceType = dialysis".

@@ -109,6 +109,15 @@ class TelemetryDecoderAcceptanceTest {
     }
 
     @Test
+    void shouldAcceptInfusionIdsOfTheV11PatternUpTo64Characters() {
+        String longest = "a".repeat(63) + ":";
+        for (String id : new String[] {"7", "inf-7781", "ORD:2026.11.22_0042", longest}) {
+            PumpMetrics m = ((PumpRecord) decoded(pump().metric("infusionId", "\"" + id + "\""))).metrics();
+            assertThat(m.infusionId()).as(id).isEqualTo(id);
+        }
+    }
+
+    @Test
     void shouldTreatNullForOptionalFieldsAsAbsent() {
         RawRecord r = pump().field("model", "null").field("collectorId", "null").field("careUnit", "null")
                 .field("fw", "null").field("settingsVersion", "null")

@@ -178,7 +178,9 @@ class TelemetryDecoderPropertyTest {
                                         number(0, 100))
                                 .as((a, b, c, d, e) -> new double[] {a, b, c, d, e}),
                         Arbitraries.of(true, false),
-                        text(40).injectNull(0.3),
+                        // v1.1: ^[A-Za-z0-9._:-]{1,64}$
+                        Arbitraries.strings().alpha().numeric().withChars("._:-").ofMinLength(1).ofMaxLength(64)
+                                .injectNull(0.3),
                         number(0, 10000).injectNull(0.3),
                         Arbitraries.of(true, false).injectNull(0.3))
                 .as((state, n, onMains, infusionId, air, door) ->

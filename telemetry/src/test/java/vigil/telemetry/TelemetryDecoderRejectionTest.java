@@ -274,6 +274,16 @@ class TelemetryDecoderRejectionTest {
                 pumpCase("boolean as a number", pump().metric("onMains", "1"), WRONG_TYPE, "m.onMains"),
                 pumpCase("optional string metric a number", pump().metric("infusionId", "7781"), WRONG_TYPE,
                         "m.infusionId"),
+                // v1.1: infusionId ^[A-Za-z0-9._:-]{1,64}$; against it OUT_OF_RANGE, like an optional string over
+                // its length.
+                pumpCase("infusionId empty (v1.1)", pump().metric("infusionId", "\"\""), OUT_OF_RANGE,
+                        "m.infusionId"),
+                pumpCase("infusionId with a space (v1.1)", pump().metric("infusionId", "\"inf 7781\""),
+                        OUT_OF_RANGE, "m.infusionId"),
+                pumpCase("infusionId with a non-ASCII letter (v1.1)", pump().metric("infusionId", "\"inf-\u00e9\""),
+                        OUT_OF_RANGE, "m.infusionId"),
+                pumpCase("infusionId of 65 characters (v1.1)",
+                        pump().metric("infusionId", "\"" + "a".repeat(65) + "\""), OUT_OF_RANGE, "m.infusionId"),
                 pumpCase("optional boolean metric a string", pump().metric("doorOpen", "\"false\""), WRONG_TYPE,
                         "m.doorOpen"),
                 pumpCase("rate above 1200", pump().metric("rateMlPerHr", "1200.5"), OUT_OF_RANGE, "m.rateMlPerHr"),

@@ -80,6 +80,7 @@ public final class ShardIngest {
     private String beforeSequenceNumber;
     private long beforeSubSequenceNumber;
     private long beforeArrivalMillis;
+    private long lastAcceptedTsMillis = Long.MIN_VALUE; // ts of the last record accept() accepted
 
     /**
      * A Kinesis position: the checkpoint takes both numbers (KPL aggregates share a sequence number).
@@ -162,6 +163,11 @@ public final class ShardIngest {
         engine.onTick(nowMillis);
     }
 
+    /** The ts (device event time, epoch ms) of the last record {@link #accept} accepted; MIN_VALUE before any. */
+    public long lastAcceptedTsMillis() {
+        return lastAcceptedTsMillis;
+    }
+
     /** A settings document changed (thresholds, calibration, care unit). */
     public void applySettings(String deviceId, DeviceSettings settings) {
         engine.applySettings(deviceId, settings);
@@ -182,8 +188,11 @@ public final class ShardIngest {
      *
      * @param data          the record's bytes (position to limit); not modified
      * @param arrivalMillis Kinesis approximate arrival time, epoch millis
+     * @return true when the record was decoded and accepted (applied, late or duplicate; its ts is then
+     *     {@link #lastAcceptedTsMillis()}); false when it was rejected or quarantined (the replay's clock follows
+     *     accepted records' ts only)
      */
-    public void accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
+    public boolean accept(ByteBuffer data, String sequenceNumber, long subSequenceNumber, long arrivalMillis) {
         meters.recordIn();
         recordIndex++;
         beforeSequenceNumber = lastSequenceNumber;
@@ -197,8 +206,9 @@ public final class ShardIngest {
             if (result instanceof DecodeResult.Rejected rejected) {
                 reject(data, sequenceNumber, subSequenceNumber, arrivalMillis, rejected);
             } else if (result instanceof DecodeResult.Decoded decoded) {
-                apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
+                return apply(decoded.record(), data, sequenceNumber, subSequenceNumber, arrivalMillis);
             }
+            return false;
         } catch (RuntimeException e) {
             meters.processingError();
             if (loggedErrors.putIfAbsent(e.getClass(), Boolean.TRUE) == null) {
@@ -208,6 +218,7 @@ public final class ShardIngest {
             }
             quarantined.add(new QuarantinedRecord(shardId, sequenceNumber, subSequenceNumber, arrivalMillis, null,
                     e.getClass().getSimpleName(), null, null, copy(data)));
+            return false;
         }
     }
 
@@ -224,14 +235,15 @@ public final class ShardIngest {
         return decoder.decode(scratch, 0, length, nowMillis);
     }
 
-    private void apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
+    private boolean apply(TelemetryRecord record, ByteBuffer data, String seqNo, long subSeq, long arrivalMillis) {
         DeviceLedger ledger = ledger(record.deviceId());
         if (ledger.deviceType() != null && ledger.deviceType() != record.deviceType()) {
             reject(data, seqNo, subSeq, arrivalMillis,
                     new DecodeResult.Rejected(RejectReason.DEVICE_TYPE_CHANGED, record.deviceId(), "deviceType"));
-            return;
+            return false;
         }
         enqueueIfClean(ledger);
+        lastAcceptedTsMillis = record.tsMillis();
         switch (ledger.offer(record, arrivalMillis)) {
             case APPLIED -> {
                 meters.accepted();
@@ -244,6 +256,7 @@ public final class ShardIngest {
             }
             case DUPLICATE -> meters.duplicate();
         }
+        return true;
     }
 
     private void reject(

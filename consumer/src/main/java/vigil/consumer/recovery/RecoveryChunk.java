@@ -20,8 +20,11 @@ import java.io.IOException;
  * @param bytes    the encoded chunk, head included; not modified after construction
  */
 public record RecoveryChunk(String deviceId, long chunkSeq, boolean base, byte[] bytes) {
-    /** Format of the chunk layout; a reader refuses any other. */
-    public static final int FORMAT = 2;
+    /**
+     * Format of the chunk layout; a reader refuses any other. 3 (v1.1 rules): each pump sample also carries the start
+     * of its stopped/paused run and its arrival skew (docs/storage.md, "Recovery journal").
+     */
+    public static final int FORMAT = 3;
     /** Slots per device in the store: a chain is at most {@link #MAX_CHAIN} long, so it never wraps onto itself. */
     public static final int SLOTS = 32;
     /** A device writes a base at least every this many chunks (see {@code DeviceLedger#baseEvery}). */

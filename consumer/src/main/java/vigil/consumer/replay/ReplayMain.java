@@ -28,7 +28,10 @@ public final class ReplayMain {
             transition as one JSON object per line on stdout, and progress and a summary (records, accepted,
             rejected by reason, duplicates, late, alerts by type) on stderr.
 
-            Processing time (DEVICE_OFFLINE, DATA_QUALITY) follows the file: the greatest ts read so far.
+            Arrival times, as live: a line {"arrivalMs": <epoch ms>, "payload": {...record...}} arrives at its
+            arrivalMs; a plain record line arrives at the greatest ts of the earlier accepted lines (the first
+            line at its own ts). FUTURE_TIMESTAMP, late records, DEVICE_OFFLINE and DATA_QUALITY use these
+            arrival times (docs/scenarios.md, "Replay").
 
               --settings FILE.json  settings documents (api-v1 "Settings document"): one object, or an array;
                                     threshold overrides, calibration dates and care units per device. A

@@ -98,7 +98,7 @@ public final class AlertEngine {
      * @param arrivalMillis Kinesis arrival time (processing time), epoch millis
      */
     public void onApplied(DeviceRules d, TelemetryRecord record, long arrivalMillis) {
-        d.offerToWindow(record);
+        d.offerToWindow(record, arrivalMillis);
         d.dirty = true;
         endSilence(d, arrivalMillis);
         long nowMillis = d.newest.tsMillis();

@@ -42,7 +42,8 @@ public final class DeviceRules {
     SingleWriterDialysisWindow dialysisWindow;
     TelemetryRecord newest; // greatest ts among applied records (equal ts: the later arrival)
     OpenAlert[] open; // index = AlertType ordinal; null until the first alert
-    long lastArrivalMillis = Long.MIN_VALUE; // arrival of the newest accepted record (processing time)
+    // Latest arrival of any accepted record, late ones included (processing time; alerts-v1.md v1.1 DEVICE_OFFLINE).
+    long lastArrivalMillis = Long.MIN_VALUE;
 
     // Warm: settings and rejections.
     DeviceSettings settings; // null: none
@@ -61,13 +62,24 @@ public final class DeviceRules {
     void applySettings(DeviceSettings s) {
         settings = s;
         thresholds = s == null ? Thresholds.DEFAULTS : s.thresholds();
+        if (pumpWindow != null) {
+            configure(pumpWindow);
+        }
     }
 
-    void offerToWindow(TelemetryRecord record) {
+    /** The v1.1 thresholds that decide which samples a pump window's tracks match. */
+    private void configure(SingleWriterPumpWindow w) {
+        w.setSettleMillis(Math.round(thresholds.get(Threshold.PRESSURE_SETTLE_SEC) * 1000));
+        w.setClockJumpMillis(Math.round(thresholds.get(Threshold.FLOW_CLOCK_JUMP_SEC) * 1000));
+    }
+
+    /** @param arrivalMillis the record's Kinesis arrival time (FLOW_ACCURACY_DRIFT's clock-jump check) */
+    void offerToWindow(TelemetryRecord record, long arrivalMillis) {
         if (deviceType == null) {
             deviceType = record.deviceType();
             if (record instanceof PumpRecord) {
                 pumpWindow = new SingleWriterPumpWindow();
+                configure(pumpWindow);
             } else {
                 dialysisWindow = new SingleWriterDialysisWindow();
             }
@@ -76,7 +88,7 @@ public final class DeviceRules {
             newest = record;
         }
         if (record instanceof PumpRecord p) {
-            pumpWindow.offer(p.tsMillis(), p.metrics());
+            pumpWindow.offer(p.tsMillis(), arrivalMillis, p.metrics());
         } else if (record instanceof DialysisRecord d) {
             dialysisWindow.offer(d.tsMillis(), d.metrics());
         }
@@ -244,6 +256,7 @@ public final class DeviceRules {
             d.deviceType = deviceType;
             if (deviceType == DeviceType.INFUSION_PUMP) {
                 d.pumpWindow = pumpSamples == null ? new SingleWriterPumpWindow() : pumpSamples.build();
+                d.configure(d.pumpWindow);
             } else if (deviceType != null) {
                 d.dialysisWindow =
                         dialysisSamples == null ? new SingleWriterDialysisWindow() : dialysisSamples.build();

@@ -10,10 +10,14 @@ public enum Threshold {
     FLOW_RAISE_PCT(AlertType.FLOW_ACCURACY_DRIFT, "raisePct", 5.0),
     /** FLOW_ACCURACY_DRIFT clear: |errorPct| < 3.0. */
     FLOW_CLEAR_PCT(AlertType.FLOW_ACCURACY_DRIFT, "clearPct", 3.0),
+    /** FLOW_ACCURACY_DRIFT (v1.1): a running pair counts when its ts gap and arrival gap differ by <= 30 s. */
+    FLOW_CLOCK_JUMP_SEC(AlertType.FLOW_ACCURACY_DRIFT, "clockJumpSec", 30),
     /** PRESSURE_SENSOR_OFFSET raise: mean > 15 mmHg. */
     PRESSURE_RAISE_MMHG(AlertType.PRESSURE_SENSOR_OFFSET, "raiseMmHg", 15),
     /** PRESSURE_SENSOR_OFFSET clear: mean < 8 mmHg. */
     PRESSURE_CLEAR_MMHG(AlertType.PRESSURE_SENSOR_OFFSET, "clearMmHg", 8),
+    /** PRESSURE_SENSOR_OFFSET (v1.1): a stopped/paused record counts 10 s or more into its run (settled). */
+    PRESSURE_SETTLE_SEC(AlertType.PRESSURE_SENSOR_OFFSET, "settleSec", 10),
     /** CONDUCTIVITY_SENSOR_DRIFT raise: mean divergence > 0.20 mS/cm. */
     CONDUCTIVITY_RAISE_MS_CM(AlertType.CONDUCTIVITY_SENSOR_DRIFT, "raiseMsCm", 0.20),
     /** CONDUCTIVITY_SENSOR_DRIFT clear: < 0.10 mS/cm. */

@@ -9,9 +9,14 @@ import vigil.telemetry.PumpState;
 
 /**
  * Rolling windows of one infusion pump for the rules of alerts-v1.md: running pairs for FLOW_ACCURACY_DRIFT
- * (10 min), stopped/paused pressure for PRESSURE_SENSOR_OFFSET (2 min), running samples of the newest infusion for
- * INFUSION_NEAR_END (5 min), and the battery slope for BATTERY_DEPLETION (10 min). Units: event-time epoch millis,
- * mL, mL/h, mmHg, %.
+ * (10 min), settled stopped/paused pressure for PRESSURE_SENSOR_OFFSET (2 min), running samples of the newest
+ * infusion for INFUSION_NEAR_END (5 min), and the battery slope for BATTERY_DEPLETION (10 min). Units: event-time
+ * epoch millis, mL, mL/h, mmHg, %.
+ *
+ * <p>v1.1 per-sample state: how long into its stopped/paused run the sample is (PRESSURE_SENSOR_OFFSET counts a
+ * sample only {@code settleMillis} into its run), and the sample's arrival skew, Kinesis arrival minus ts
+ * (FLOW_ACCURACY_DRIFT leaves out a running pair whose ts gap and arrival gap differ by more than
+ * {@code clockJumpMillis}: the difference of the two samples' skews). Both go into the recovery journal.
  *
  * <p><b>Threading contract.</b> As {@link SingleWriterEventRing}: one logical writer, not thread-safe, never
  * published. {@link #offer} allocates nothing except when the ring grows (a power of two, at most a few times per
@@ -26,6 +31,10 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
     public static final long NEAR_END_WINDOW_MILLIS = 300_000;
     /** alerts-v1.md BATTERY_DEPLETION window. */
     public static final long BATTERY_WINDOW_MILLIS = 600_000;
+    /** alerts-v1.md v1.1 PRESSURE_SENSOR_OFFSET {@code settleSec} default: 10 s into a stopped/paused run. */
+    public static final long DEFAULT_SETTLE_MILLIS = 10_000;
+    /** alerts-v1.md v1.1 FLOW_ACCURACY_DRIFT {@code clockJumpSec} default: ts gap vs arrival gap within 30 s. */
+    public static final long DEFAULT_CLOCK_JUMP_MILLIS = 30_000;
 
     private static final int STATE_BITS = 0x3; // PumpState ordinal
     private static final int ON_MAINS_BIT = 0x4;
@@ -41,6 +50,15 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
     private double[] infusedMl = new double[INITIAL_CAPACITY]; // double: delivered volume is a difference
     private float[] pressureMmHg = new float[INITIAL_CAPACITY];
     private float[] batteryPct = new float[INITIAL_CAPACITY];
+    // v1.1 columns. intoRunMillis: ts minus the ts of the first sample of the stopped/paused run the sample belongs
+    // to (0 for running/kvo samples and a run's first), saturated at Integer.MAX_VALUE (~24 days: settled anyway);
+    // relative, so a run that began before the oldest retained sample keeps its start.
+    private int[] intoRunMillis = new int[INITIAL_CAPACITY];
+    // arrival minus ts, ms, saturated to the int range (a device clock 24 days off saturates; two such samples then
+    // look alike, which only matters for a clock that stays that far off: its pairs are compared as usual).
+    private int[] arrivalSkewMillis = new int[INITIAL_CAPACITY];
+    private long settleMillis = DEFAULT_SETTLE_MILLIS;
+    private long clockJumpMillis = DEFAULT_CLOCK_JUMP_MILLIS;
 
     // Warm: infusionId <-> small code, so a sample stores 3 bits instead of a reference.
     private String[] infusionIds; // index = code; [0] unused (absent); lazily allocated
@@ -85,8 +103,18 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
     /**
      * Applies one accepted, non-late record (ts at most 120 s older than now, telemetry-v1). Records are placed in
      * event-time order; equal ts keep arrival order.
+     *
+     * @param arrivalMillis Kinesis arrival time of the record (processing time), epoch millis
      */
-    public void offer(long tsMillis, PumpMetrics m) {
+    public void offer(long tsMillis, long arrivalMillis, PumpMetrics m) {
+        offer(tsMillis, skew(arrivalMillis - tsMillis), m, 0);
+    }
+
+    /**
+     * @param intoRunHintMillis restore only: the journaled time into the sample's stopped/paused run, used when the
+     *     sample has no predecessor in the ring (its run may have begun before the oldest restored sample); 0: none
+     */
+    private void offer(long tsMillis, int skewMillis, PumpMetrics m, int intoRunHintMillis) {
         long seq = place(tsMillis);
         int s = slot(seq);
         int code = codeOf(m.infusionId(), seq);
@@ -95,6 +123,12 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         infusedMl[s] = m.infusedMl();
         pressureMmHg[s] = (float) m.pressureMmHg();
         batteryPct[s] = (float) m.batteryPct();
+        arrivalSkewMillis[s] = skewMillis;
+        intoRunMillis[s] = intoRunOf(seq);
+        if (seq == headSeq && isStoppedOrPaused(flags[s]) && intoRunHintMillis > intoRunMillis[s]) {
+            intoRunMillis[s] = intoRunHintMillis;
+        }
+        boolean laterRunsChanged = seq < tailSeq - 1 && updateRunStartsAfter(seq);
         boolean newInfusion = seq == tailSeq - 1 && code != newestCode;
         if (seq == tailSeq - 1) {
             newestCode = code;
@@ -104,6 +138,57 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             flow.rebuild();
             nearEnd.rebuild();
         }
+        if (laterRunsChanged) { // an out-of-order sample joined, split or started a run: settledness moved
+            pressure.rebuild();
+        }
+    }
+
+    /** Sets PRESSURE_SENSOR_OFFSET's {@code settleSec} (a threshold a device's settings may override), in ms. */
+    public void setSettleMillis(long newSettleMillis) {
+        if (newSettleMillis != settleMillis) {
+            settleMillis = newSettleMillis;
+            pressure.rebuild();
+        }
+    }
+
+    /** Sets FLOW_ACCURACY_DRIFT's {@code clockJumpSec} (a threshold a device's settings may override), in ms. */
+    public void setClockJumpMillis(long newClockJumpMillis) {
+        if (newClockJumpMillis != clockJumpMillis) {
+            clockJumpMillis = newClockJumpMillis;
+            flow.rebuild();
+        }
+    }
+
+    private static int skew(long skewMillis) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, skewMillis));
+    }
+
+    private static boolean isStoppedOrPaused(int flagBits) {
+        int state = flagBits & STATE_BITS;
+        return state == STOPPED || state == PAUSED;
+    }
+
+    /** Time into its stopped/paused run of the sample at {@code seq}, from its predecessor in ts order. */
+    private int intoRunOf(long seq) {
+        if (seq > headSeq && isStoppedOrPaused(flags[slot(seq)]) && isStoppedOrPaused(flags[slot(seq - 1)])) {
+            long into = (long) intoRunMillis[slot(seq - 1)] + (ts(seq) - ts(seq - 1));
+            return (int) Math.min(Integer.MAX_VALUE, into);
+        }
+        return 0;
+    }
+
+    /** After an insert at {@code seq}: recomputes the run starts after it; true when one changed. */
+    private boolean updateRunStartsAfter(long seq) {
+        boolean changed = false;
+        for (long k = seq + 1; k < tailSeq; k++) {
+            int into = intoRunOf(k);
+            if (into == intoRunMillis[slot(k)]) {
+                break; // from here on every run start is as before
+            }
+            intoRunMillis[slot(k)] = into;
+            changed = true;
+        }
+        return changed;
     }
 
     /**
@@ -111,8 +196,10 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
      * ({@code all}, a base chunk) or those offered since the last chunk, oldest first, in one pass. Layout: fromTs
      * (long; {@code Long.MIN_VALUE} for a base), count (varint), the infusionIds the samples use (count byte, then
      * code byte + UTF each), then per sample: ts delta from the previous sample (varint; the first from fromTs's
-     * first sample, absolute long), flags byte, rate float, infused double, pressure float, battery float: 22 bytes
-     * a sample at 1 record/s. Clears the unjournaled mark. Writer only; allocates nothing.
+     * first sample, absolute long), flags byte, rate float, infused double, pressure float, battery float, and
+     * (v1.1) ts minus the start of its stopped/paused run (varint, 0 outside a run) and its arrival skew (zigzag
+     * varint, arrival minus ts): 24 to 26 bytes a sample at 1 record/s. Clears the unjournaled mark. Writer only;
+     * allocates nothing.
      */
     public void writeJournal(DataOutput out, boolean all) throws IOException {
         long fromTsMillis = journalFrom(all);
@@ -146,6 +233,8 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             out.writeDouble(infusedMl[i]);
             out.writeFloat(pressureMmHg[i]);
             out.writeFloat(batteryPct[i]);
+            Varints.write(out, intoRunMillis[i]);
+            Varints.writeSigned(out, arrivalSkewMillis[i]);
         }
         markJournaled();
     }
@@ -156,7 +245,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
      * the journaled one did (running sums are recomputed, so figures may differ in the last bits).
      */
     public static final class Restorer {
-        private record Sample(long tsMillis, PumpMetrics metrics) {}
+        private record Sample(long tsMillis, PumpMetrics metrics, int intoRunMillis, int skewMillis) {}
 
         private final java.util.ArrayList<Sample> samples = new java.util.ArrayList<>();
 
@@ -184,8 +273,11 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
                 double infused = in.readDouble();
                 float pressure = in.readFloat();
                 float battery = in.readFloat();
+                int intoRunMillis = (int) Math.min(Integer.MAX_VALUE, Varints.read(in));
+                int skewMillis = (int) Varints.readSigned(in);
                 samples.add(new Sample(tsMillis, new PumpMetrics(states[f & STATE_BITS], rate, infused, 0,
-                        pressure, battery, (f & ON_MAINS_BIT) != 0, ids[code(f)], null, null)));
+                        pressure, battery, (f & ON_MAINS_BIT) != 0, ids[code(f)], null, null), intoRunMillis,
+                        skewMillis));
             }
         }
 
@@ -193,7 +285,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         public SingleWriterPumpWindow build() {
             SingleWriterPumpWindow w = new SingleWriterPumpWindow();
             for (Sample s : samples) {
-                w.offer(s.tsMillis(), s.metrics());
+                w.offer(s.tsMillis(), s.skewMillis(), s.metrics(), s.intoRunMillis());
             }
             w.markJournaled(); // what was restored is in the journal already
             return w;
@@ -246,7 +338,7 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         return flow.spanMillis;
     }
 
-    /** PRESSURE_SENSOR_OFFSET: mean pressure of the stopped/paused samples, NaN when none. */
+    /** PRESSURE_SENSOR_OFFSET: mean pressure of the settled stopped/paused samples, NaN when none. */
     public double pressureMeanMmHg() {
         return pressure.count == 0 ? Double.NaN : pressure.sum / pressure.count;
     }
@@ -288,6 +380,8 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         infusedMl[to] = infusedMl[from];
         pressureMmHg[to] = pressureMmHg[from];
         batteryPct[to] = batteryPct[from];
+        intoRunMillis[to] = intoRunMillis[from];
+        arrivalSkewMillis[to] = arrivalSkewMillis[from];
     }
 
     @Override
@@ -297,6 +391,8 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
         double[] v = new double[capacity];
         float[] p = new float[capacity];
         float[] b = new float[capacity];
+        int[] run = new int[capacity];
+        int[] skew = new int[capacity];
         int newMask = capacity - 1;
         for (long seq = fromSeq; seq < toSeq; seq++) {
             int from = slot(seq);
@@ -306,21 +402,29 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
             v[to] = infusedMl[from];
             p[to] = pressureMmHg[from];
             b[to] = batteryPct[from];
+            run[to] = intoRunMillis[from];
+            skew[to] = arrivalSkewMillis[from];
         }
         flags = f;
         rateMlPerHr = r;
         infusedMl = v;
         pressureMmHg = p;
         batteryPct = b;
+        intoRunMillis = run;
+        arrivalSkewMillis = skew;
     }
 
     @Override
     public long columnBytes() {
         int capacity = mask + 1;
-        return 6 * 16L + capacity * (4L + 1 + 4 + 8 + 4 + 4);
+        return 8 * 16L + capacity * (4L + 1 + 4 + 8 + 4 + 4 + 4 + 4);
     }
 
-    /** Stopped/paused samples of the last 2 min with the sum of their pressure. */
+    /**
+     * Settled stopped/paused samples of the last 2 min with the sum of their pressure (alerts-v1.md v1.1: a sample
+     * counts when its run began at least {@code settleMillis} before it; the line pressure is still releasing in the
+     * first seconds after a stop).
+     */
     private final class MeanTrack extends Track {
         double sum;
 
@@ -330,8 +434,8 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
 
         @Override
         boolean matches(long seq) {
-            int state = flags[slot(seq)] & STATE_BITS;
-            return state == STOPPED || state == PAUSED;
+            int s = slot(seq);
+            return isStoppedOrPaused(flags[s]) && intoRunMillis[s] >= settleMillis;
         }
 
         @Override
@@ -369,7 +473,13 @@ public final class SingleWriterPumpWindow extends SingleWriterEventRing {
                 return false;
             }
             int fi = flags[slot(i)];
-            return (fi & STATE_BITS) == RUNNING && code(fi) == newestCode && code(flags[slot(next)]) == newestCode;
+            if ((fi & STATE_BITS) != RUNNING || code(fi) != newestCode || code(flags[slot(next)]) != newestCode) {
+                return false;
+            }
+            // v1.1 clockJumpSec: |ts gap - arrival gap| = |skew(i) - skew(next)| at most clockJumpMillis.
+            int a = arrivalSkewMillis[slot(i)];
+            int b = arrivalSkewMillis[slot(next)];
+            return Math.abs((long) a - b) <= clockJumpMillis;
         }
 
         @Override

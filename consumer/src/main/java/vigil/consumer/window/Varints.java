@@ -20,6 +20,17 @@ public final class Varints {
         out.writeByte((int) v);
     }
 
+    /** A signed long, zigzag-encoded (small magnitudes of either sign take few bytes). */
+    public static void writeSigned(DataOutput out, long value) throws IOException {
+        write(out, (value << 1) ^ (value >> 63));
+    }
+
+    /** Reads a value written by {@link #writeSigned}. */
+    public static long readSigned(DataInput in) throws IOException {
+        long v = read(in);
+        return (v >>> 1) ^ -(v & 1);
+    }
+
     public static long read(DataInput in) throws IOException {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {

@@ -34,6 +34,7 @@ import vigil.telemetry.TelemetryRecord;
 class JournalContinuityTest {
     private static final long JOURNAL_INTERVAL_MILLIS = 20_000;
     private final TelemetryEncoder encoder = new TelemetryEncoder();
+    private long[] arrivalMillis; // by record index
 
     /** The device-recovery table's semantics: a slot per chunkSeq mod SLOTS, never replaced by an older chunk. */
     static final class SlotStore {
@@ -64,6 +65,14 @@ class JournalContinuityTest {
         Random random = new Random(seed);
         int handoverAt = records.size() / 4 + random.nextInt(records.size() / 2);
         int batch = 1 + random.nextInt(20); // records per KCL batch; each batch ends with a flush
+        // Kinesis arrival is a property of the record in the stream: a redelivered record has the same one (the
+        // v1.1 clock-jump rule compares arrival gaps). Arrival follows the stream: the greatest ts so far.
+        arrivalMillis = new long[records.size()];
+        long greatest = Long.MIN_VALUE;
+        for (int i = 0; i < records.size(); i++) {
+            greatest = Math.max(greatest, records.get(i).tsMillis());
+            arrivalMillis[i] = greatest;
+        }
 
         ReplayClock referenceClock = new ReplayClock();
         ShardIngest reference = ingest(referenceClock);
@@ -157,8 +166,8 @@ class JournalContinuityTest {
     }
 
     private void send(ShardIngest ingest, ReplayClock clock, TelemetryRecord r, int index) {
-        clock.set(Math.max(clock.millis(), r.tsMillis())); // arrival follows the stream
-        ingest.accept(ByteBuffer.wrap(encoder.encode(r)), Integer.toString(index), 0, clock.millis());
+        clock.set(Math.max(clock.millis(), arrivalMillis[index])); // the processing clock never goes back
+        ingest.accept(ByteBuffer.wrap(encoder.encode(r)), Integer.toString(index), 0, arrivalMillis[index]);
     }
 
     private static void collect(

@@ -72,25 +72,26 @@ class PumpRulesTest {
     }
 
     @Test
-    void shouldRaisePressureOffsetAfterSixtySecondsStoppedAndClearOnceTheMeanIsBelowEight() {
-        for (int s = 0; s <= 50; s += 10) {
+    void shouldRaisePressureOffsetAfterSixtySecondsSettledAndClearOnceTheMeanIsBelowEight() {
+        // stopped from t=0: the record at 0 is not settled (v1.1 settleSec=10), 10 s and later are
+        for (int s = 0; s <= 60; s += 10) {
             assertThat(h.offer(pump(PUMP, s, s, PumpState.STOPPED, 0, 0, 0, 20, 100, true, null)))
-                    .as("span %d s < 60 s", s).isEmpty();
+                    .as("settled span %d s < 60 s", Math.max(0, s - 10)).isEmpty();
         }
-        h.offer(pump(PUMP, 60, 60, PumpState.STOPPED, 0, 0, 0, 20, 100, true, null));
+        h.offer(pump(PUMP, 70, 70, PumpState.STOPPED, 0, 0, 0, 20, 100, true, null));
         assertThat(h.all).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AlertType.PRESSURE_SENSOR_OFFSET);
             assertThat(a.priority()).isEqualTo(Priority.LOW);
-            assertThat(a.raisedTs()).isEqualTo(at(60));
+            assertThat(a.raisedTs()).isEqualTo(at(70));
         });
-        for (int s = 70; s <= 130; s += 10) {
+        for (int s = 80; s <= 140; s += 10) {
             h.offer(pump(PUMP, s, s, PumpState.STOPPED, 0, 0, 0, 0, 100, true, null));
         }
-        // now=130: window (10, 130]: a record exactly 2 min old is out; 20 mmHg at 20..60 (5), 0 at 70..130 (7)
+        // now=140: window (20, 140]: a record exactly 2 min old is out; 20 mmHg at 30..70 (5), 0 at 80..140 (7)
         assertThat(h.figures(PUMP).pressureOffsetMmHg()).isCloseTo(100.0 / 12, within(1e-9));
         assertThat(h.of(AlertType.PRESSURE_SENSOR_OFFSET)).hasSize(1);
-        h.offer(pump(PUMP, 140, 140, PumpState.STOPPED, 0, 0, 0, 0, 100, true, null));
-        // now=140: window (20, 140]: 80 / 12 = 6.67 < 8
+        h.offer(pump(PUMP, 150, 150, PumpState.STOPPED, 0, 0, 0, 0, 100, true, null));
+        // now=150: window (30, 150]: 80 / 12 = 6.67 < 8
         assertThat(h.of(AlertType.PRESSURE_SENSOR_OFFSET)).last()
                 .satisfies(a -> assertThat(a.status()).isEqualTo(AlertStatus.CLEARED));
     }

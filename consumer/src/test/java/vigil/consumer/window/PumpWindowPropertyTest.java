@@ -17,7 +17,9 @@ import vigil.telemetry.PumpState;
 
 /**
  * The incremental aggregates of the pump window equal a recomputation over the applied records after every record,
- * with records arriving up to 100 s out of order, states and infusions changing, and capacity growth.
+ * with records arriving up to 100 s out of order, states and infusions changing, and capacity growth; with the v1.1
+ * match conditions: settled stopped/paused samples (10 s into their run) and running pairs whose ts gap and arrival
+ * gap differ by at most 30 s.
  */
 class PumpWindowPropertyTest {
     private static final long T0 = 1_795_340_400_000L;
@@ -44,7 +46,9 @@ class PumpWindowPropertyTest {
         }
         java.util.Map<PumpRecord, Long> arrivalKey = new java.util.IdentityHashMap<>();
         for (PumpRecord r : records) {
-            arrivalKey.put(r, r.tsMillis() + (long) (random.nextDouble() * 100_000)); // delayed up to 100 s
+            // mostly within 3 s, one in five delayed up to 100 s (those pairs differ in arrival gap: left out)
+            long delay = random.nextInt(5) == 0 ? (long) (random.nextDouble() * 100_000) : random.nextInt(3_000);
+            arrivalKey.put(r, r.tsMillis() + delay);
         }
         List<PumpRecord> arrival = new ArrayList<>(records);
         arrival.sort(Comparator.comparingLong(arrivalKey::get));
@@ -56,14 +60,20 @@ class PumpWindowPropertyTest {
             if (r.tsMillis() < newest - 120_000) {
                 continue; // late: not applied (telemetry-v1)
             }
-            w.offer(r.tsMillis(), r.metrics());
+            w.offer(r.tsMillis(), arrivalKey.get(r), r.metrics());
             applied.add(r);
-            applied.sort(Comparator.comparingLong(PumpRecord::tsMillis));
-            check(w, applied, seed);
+            applied.sort(Comparator.comparingLong(PumpRecord::tsMillis)); // stable: equal ts keep arrival order
+            check(w, applied, arrivalKey, seed);
         }
     }
 
-    private static void check(SingleWriterPumpWindow w, List<PumpRecord> applied, long seed) {
+    private static boolean stoppedOrPaused(PumpRecord r) {
+        PumpState s = r.metrics().state();
+        return s == PumpState.STOPPED || s == PumpState.PAUSED;
+    }
+
+    private static void check(
+            SingleWriterPumpWindow w, List<PumpRecord> applied, java.util.Map<PumpRecord, Long> arrival, long seed) {
         PumpRecord newestRecord = applied.get(applied.size() - 1);
         long now = newestRecord.tsMillis();
         String infusion = newestRecord.metrics().infusionId();
@@ -72,18 +82,22 @@ class PumpWindowPropertyTest {
         long span = 0;
         double pressureSum = 0;
         int pressureCount = 0;
+        long runStart = Long.MIN_VALUE;
         for (int i = 0; i < applied.size(); i++) {
             PumpRecord a = applied.get(i);
+            runStart = !stoppedOrPaused(a) ? Long.MIN_VALUE
+                    : i > 0 && stoppedOrPaused(applied.get(i - 1)) ? runStart : a.tsMillis();
+            boolean sameClock = i + 1 < applied.size() && Math.abs((applied.get(i + 1).tsMillis() - a.tsMillis())
+                    - (arrival.get(applied.get(i + 1)) - arrival.get(a))) <= 30_000;
             if (i + 1 < applied.size() && a.tsMillis() > now - 600_000 && a.metrics().state() == PumpState.RUNNING
                     && infusion.equals(a.metrics().infusionId())
-                    && infusion.equals(applied.get(i + 1).metrics().infusionId())) {
+                    && infusion.equals(applied.get(i + 1).metrics().infusionId()) && sameClock) {
                 PumpRecord b = applied.get(i + 1);
                 expected += (float) a.metrics().rateMlPerHr() * (double) (b.tsMillis() - a.tsMillis()) / 3_600_000.0;
                 delivered += b.metrics().infusedMl() - a.metrics().infusedMl();
                 span += b.tsMillis() - a.tsMillis();
             }
-            PumpState s = a.metrics().state();
-            if (a.tsMillis() > now - 120_000 && (s == PumpState.STOPPED || s == PumpState.PAUSED)) {
+            if (a.tsMillis() > now - 120_000 && stoppedOrPaused(a) && a.tsMillis() - runStart >= 10_000) {
                 pressureSum += (float) a.metrics().pressureMmHg();
                 pressureCount++;
             }

@@ -2,19 +2,20 @@ package vigil.dashboard.audit;
 
 /**
  * What an audited request did, as written to the log (api-v1.md, "Audit log"). {@link #DEVICE_LIST},
- * {@link #ALERT_LIST} and {@link #EVENTS_SUBSCRIBE} are not in the spec's list: a list answer shows the state of many devices, so it is audited too (without a deviceId), and a
- * denied list request needs an action name to be audited at all.
+ * {@link #ALERT_LIST} and {@link #EVENTS_SUBSCRIBE} are the actions api-v1.md added in v1.1 for list reads and event
+ * streams: a list answer shows the state of many devices, so it is audited (without a deviceId), and a denied list
+ * request is audited under its action too.
  */
 public enum AuditAction {
     DEVICE_READ("device.read"),
     DEVICE_LIST("device.list"),
     DEVICE_HISTORY_READ("device.history.read"),
-    /** Not in the spec's list: an alert list shows device data of many devices, like {@link #DEVICE_LIST}. */
+    /** api-v1.md v1.1: an alert list shows device data of many devices, like {@link #DEVICE_LIST}. */
     ALERT_LIST("alert.list"),
     ALERT_ACK("alert.ack"),
     SETTINGS_READ("settings.read"),
     SETTINGS_WRITE("settings.write"),
-    /** Not in the spec's list: opening the event stream, which then shows device and alert data. */
+    /** api-v1.md v1.1: opening the event stream (once per stream), which then shows device and alert data. */
     EVENTS_SUBSCRIBE("events.subscribe"),
     AUDIT_READ("audit.read"),
     /** Not in the spec's list: a FHIR read of one resource (docs/fhir.md). */

@@ -16,15 +16,15 @@ import vigil.telemetry.Ids;
 
 /**
  * Validates a settings document of a PUT (api-v1.md, "Settings document") and returns it normalised: server fields
- * dropped, defaults filled in ({@code flowCorrectionFactor} 1.0, offsets 0). Every problem is collected, each under
+ * dropped, defaults filled in ({@code flowCorrectionFactor} 1.0, offsets 0, {@code pressureOffsetMmHg} (v1.1) too). Every problem is collected, each under
  * its dotted field path, so that one 400 lists them all. Unknown fields are errors: a misspelt calibration field must
  * not be silently ignored. Stateless.
  */
 public final class SettingsValidator {
     /** Thresholds each alert type lets a settings document override (alerts-v1.md, "Rules", names in backquotes). */
     static final Map<String, Set<String>> PUMP_THRESHOLDS = Map.of(
-            "FLOW_ACCURACY_DRIFT", Set.of("raisePct", "clearPct"),
-            "PRESSURE_SENSOR_OFFSET", Set.of("raiseMmHg", "clearMmHg"),
+            "FLOW_ACCURACY_DRIFT", Set.of("raisePct", "clearPct", "clockJumpSec"), // clockJumpSec: v1.1
+            "PRESSURE_SENSOR_OFFSET", Set.of("raiseMmHg", "clearMmHg", "settleSec"), // settleSec: v1.1
             "INFUSION_NEAR_END", Set.of("mediumMin", "highMin", "clearMin"),
             "BATTERY_DEPLETION", Set.of("mediumMin", "highMin"),
             "DEVICE_OFFLINE", Set.of("timeoutSec"));
@@ -37,7 +37,7 @@ public final class SettingsValidator {
     private static final Set<String> TOP_LEVEL = Set.of("deviceId", "version", "careUnit", "bed", "model",
             "calibration", "thresholds", "firmware", "updatedAt", "updatedBy");
     private static final Set<String> CALIBRATION = Set.of("lastCalibratedAt", "intervalDays", "flowCorrectionFactor",
-            "conductivityOffsetMsCm", "temperatureOffsetC");
+            "conductivityOffsetMsCm", "temperatureOffsetC", "pressureOffsetMmHg");
     private static final Set<String> FIRMWARE = Set.of("targetVersion");
 
     private SettingsValidator() {}
@@ -118,6 +118,8 @@ public final class SettingsValidator {
         range(c, o, "flowCorrectionFactor", 0.8, 1.2, 1.0, errors);
         range(c, o, "conductivityOffsetMsCm", -2.0, 2.0, 0.0, errors);
         range(c, o, "temperatureOffsetC", -2.0, 2.0, 0.0, errors);
+        // api-v1.md v1.1: meaningful for pumps and accepted for any device, -30.0 to 30.0, default 0.
+        range(c, o, "pressureOffsetMmHg", -30.0, 30.0, 0.0, errors);
     }
 
     private static void range(JsonNode c, ObjectNode o, String name, double min, double max, double fallback,

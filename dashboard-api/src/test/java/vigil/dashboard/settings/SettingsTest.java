@@ -109,6 +109,30 @@ class SettingsTest {
         assertThat(loser.contentType()).startsWith("application/problem+json");
     }
 
+    /** api-v1 v1.1: calibration.pressureOffsetMmHg -30.0..30.0, default 0; thresholds settleSec and clockJumpSec. */
+    @Test
+    void shouldValidateTheV11PressureOffsetAndThresholdNames() {
+        String base = "{\"careUnit\":\"ICU-4A\",\"calibration\":{\"lastCalibratedAt\":\"2026-05-02T08:00:00Z\","
+                + "\"intervalDays\":180%s}%s}";
+        TestApi.Reply created = put("PUMP-0200", String.format(base, "", ""), "If-None-Match", "*");
+        assertThat(created.status).isEqualTo(201);
+        assertThat(created.json().at("/calibration/pressureOffsetMmHg").asDouble()).as("default").isEqualTo(0.0);
+        for (String bad : List.of("30.5", "-31", "\"-5\"")) {
+            TestApi.Reply r = put("PUMP-0200", String.format(base, ",\"pressureOffsetMmHg\":" + bad, ""), "If-Match",
+                    "\"1\"");
+            assertThat(r.status).as(bad).isEqualTo(400);
+            assertThat(r.json().get("errors").get(0).get("field").asText())
+                    .isEqualTo("calibration.pressureOffsetMmHg");
+        }
+        TestApi.Reply ok = put("PUMP-0200", String.format(base, ",\"pressureOffsetMmHg\":-30",
+                ",\"thresholds\":{\"PRESSURE_SENSOR_OFFSET\":{\"settleSec\":15},"
+                        + "\"FLOW_ACCURACY_DRIFT\":{\"clockJumpSec\":60}}"), "If-Match", "\"1\"");
+        assertThat(ok.status).isEqualTo(200);
+        assertThat(ok.json().at("/calibration/pressureOffsetMmHg").asDouble()).isEqualTo(-30.0);
+        assertThat(ok.json().at("/thresholds/PRESSURE_SENSOR_OFFSET/settleSec").asDouble()).isEqualTo(15.0);
+        assertThat(ok.json().at("/thresholds/FLOW_ACCURACY_DRIFT/clockJumpSec").asDouble()).isEqualTo(60.0);
+    }
+
     @Test
     void shouldRejectThresholdsOfTheOtherDeviceType() {
         String pumpThresholdOnDialysis = DOC.replace("CONDUCTIVITY_SENSOR_DRIFT\":{\"raiseMsCm\"",

@@ -11,15 +11,22 @@ package vigil.sim.device;
  *       independent monitoring cell is the reference and is never corrected. A primary cell reading 0.5 mS/cm high is
  *       corrected by {@code -0.5}.
  *   <li>{@code temperatureOffsetC} is added to the primary temperature sensor ({@code dialysateTempC}), likewise.
+ *   <li>{@code pressureOffsetMmHg} (api-v1 v1.1) is added to the pump's pressure reading ({@code pressureMmHg}): a
+ *       sensor reading 25 mmHg high is corrected by {@code -25}.
  * </ul>
  *
  * @param settingsVersion        {@code version} of the applied document, reported as {@code settingsVersion}
  * @param flowCorrectionFactor   multiplier of measured pump volume, 0.8 to 1.2
  * @param conductivityOffsetMsCm added to the primary conductivity reading, -2.0 to 2.0 mS/cm
  * @param temperatureOffsetC     added to the primary temperature reading, -2.0 to 2.0 C
+ * @param pressureOffsetMmHg     added to the pump's pressure reading, -30.0 to 30.0 mmHg (v1.1)
  */
 public record DeviceCalibration(
-        long settingsVersion, double flowCorrectionFactor, double conductivityOffsetMsCm, double temperatureOffsetC) {
+        long settingsVersion,
+        double flowCorrectionFactor,
+        double conductivityOffsetMsCm,
+        double temperatureOffsetC,
+        double pressureOffsetMmHg) {
 
     public DeviceCalibration {
         if (settingsVersion < 0) {
@@ -32,10 +39,13 @@ public record DeviceCalibration(
         if (!(Math.abs(conductivityOffsetMsCm) <= 2.0) || !(Math.abs(temperatureOffsetC) <= 2.0)) {
             throw new IllegalArgumentException("offsets must be -2.0..2.0");
         }
+        if (!(Math.abs(pressureOffsetMmHg) <= 30.0)) { // api-v1 v1.1
+            throw new IllegalArgumentException("pressureOffsetMmHg must be -30.0..30.0, was " + pressureOffsetMmHg);
+        }
     }
 
     /** A document with neutral calibration values (factor 1, offsets 0). */
     public static DeviceCalibration neutral(long settingsVersion) {
-        return new DeviceCalibration(settingsVersion, 1.0, 0.0, 0.0);
+        return new DeviceCalibration(settingsVersion, 1.0, 0.0, 0.0, 0.0);
     }
 }

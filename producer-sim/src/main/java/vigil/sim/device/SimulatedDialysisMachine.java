@@ -27,6 +27,13 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
     private static final double ACID_DILUTION = 35;
     /** A new canister is fitted at prep when less than this is left. */
     private static final double ACID_REFILL_BELOW_ML = 2_000;
+    /**
+     * At prep the nurse also fits a new canister when the one in place does not hold the treatment's acid (prep and
+     * planned time at the prescribed flow) with this margin: a machine should not run short mid-treatment
+     * (alerts-v1 CONCENTRATE_LOW); the concentrate-low scenario shortens the acid on purpose.
+     */
+    private static final double ACID_MARGIN = 1.15;
+    private static final double PREP_AND_SLACK_MIN = 20;
     /** Time constant of flows, pressures and temperatures following their set points. */
     private static final double TAU_MILLIS = 20_000;
 
@@ -95,6 +102,8 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
             elapsedMin = plannedMin * random.nextDouble() * 0.8;
             ufVolumeMl = ufGoalMl * elapsedMin / plannedMin;
             acidRemainingMl = Math.max(0, acidRemainingMl - dialysateFlowSetMlPerMin / ACID_DILUTION * elapsedMin);
+            // joined mid-treatment: the canister was sized for the treatment at its start
+            acidRemainingMl = Math.max(acidRemainingMl, acidNeededMl(plannedMin - elapsedMin));
         }
         bloodFlowMlPerMin = bloodFlowTarget();
         dialysateFlowMlPerMin = dialysateFlowTarget();
@@ -262,9 +271,14 @@ public final class SimulatedDialysisMachine implements SimulatedDevice {
         temperatureSetC = uniform(random, 36.0, 37.0);
         elapsedMin = 0;
         ufVolumeMl = 0;
-        if (acidRemainingMl < ACID_REFILL_BELOW_ML) {
-            acidRemainingMl = uniform(random, 6_000, 8_000);
+        if (acidRemainingMl < ACID_REFILL_BELOW_ML || acidRemainingMl < acidNeededMl(plannedMin)) {
+            acidRemainingMl = Math.max(uniform(random, 6_000, 8_000), acidNeededMl(plannedMin) + 500);
         }
+    }
+
+    /** Acid a treatment of {@code minutes} (plus prep and slack) takes at the prescribed flow, with the margin. */
+    private double acidNeededMl(double minutes) {
+        return (minutes + PREP_AND_SLACK_MIN) * dialysateFlowSetMlPerMin / ACID_DILUTION * ACID_MARGIN;
     }
 
     private double bloodFlowTarget() {

@@ -17,7 +17,13 @@ import vigil.telemetry.PumpState;
  * volume to be infused (VTBI) is delivered, then {@code kvo} (keep vein open) for a few minutes, then
  * {@code stopped} until the next infusion starts with a new {@code infusionId}. Now and then an infusion is
  * {@code paused} for a while. {@code infusedMl} grows by rate x time and never decreases within an infusion;
- * {@code vtbiMl} decreases by the same amount. Battery charges on mains and drains on battery.
+ * {@code vtbiMl} decreases by the same amount. Battery charges on mains and drains on battery; now and then a
+ * caregiver swaps a low battery for a charged one.
+ *
+ * <p>Line pressure: builds slowly under flow, with brief transients (the patient moves or coughs) and now and then
+ * an occlusion (a kinked line, a closed clamp): the pressure climbs until the pump's occlusion alarm stops it
+ * ({@code paused}) and a caregiver clears the line. After any stop the line pressure releases over seconds (time
+ * constant 3 s), which is why alerts-v1 v1.1 counts only settled stopped/paused records.
  *
  * <p>Every value stays inside the telemetry-v1 ranges. Not thread-safe (see {@link SimulatedDevice}).
  */
@@ -35,6 +41,16 @@ public final class SimulatedPump implements SimulatedDevice {
     private static final double DRAIN_PCT_PER_HR = 8;
     /** Below this charge the (simulated) nurse plugs the pump in. */
     private static final double REPLUG_BELOW_PCT = 25;
+    /** Chance per record, on battery below 60 %, that a caregiver swaps in a charged battery (90 to 100 %). */
+    private static final double BATTERY_SWAP_PROBABILITY = 0.0005;
+    /** Chance per record while running of a pressure transient of +30 to +120 mmHg decaying over ~5 s. */
+    private static final double TRANSIENT_PROBABILITY = 0.002;
+    private static final double TRANSIENT_TAU_MILLIS = 5_000;
+    /** Chance per record while running that the line starts to occlude; the alarm pauses the pump at 300 mmHg. */
+    private static final double OCCLUSION_PROBABILITY = 0.0002;
+    private static final double OCCLUSION_ALARM_MMHG = 300;
+    /** Line pressure release after a stop: a compliant line drains into the patient over seconds. */
+    private static final double RELEASE_TAU_MILLIS = 3_000;
 
     private final DeviceIdentity identity;
     private final SplittableRandom random;
@@ -51,6 +67,8 @@ public final class SimulatedPump implements SimulatedDevice {
     private double pressureMmHg;
     private double batteryPct;
     private boolean onMains;
+    private double transientMmHg; // decaying extra pressure of a transient (running only)
+    private boolean occluding; // the line is occluding: pressure climbs until the alarm pauses the pump
 
     // scenario faults; driver thread only
     private double flowErrorPct; // volume measurement error: measured = true x (1 + flowErrorPct / 100)
@@ -175,7 +193,9 @@ public final class SimulatedPump implements SimulatedDevice {
                 round(state == PumpState.KVO ? KVO_RATE_ML_PER_HR : rateMlPerHr, 1),
                 round(infusedMl, 2),
                 round(vtbiMl, 2),
-                round(clamp(pressureMmHg + pressureOffsetMmHg, -100, 1500), 0),
+                // the sensor fault, corrected by the applied calibration (api-v1 v1.1 pressureOffsetMmHg)
+                round(clamp(pressureMmHg + transientMmHg + pressureOffsetMmHg
+                        + (applied == null ? 0 : applied.pressureOffsetMmHg()), -100, 1500), 0),
                 round(batteryPct, 1),
                 onMains,
                 infusionId,
@@ -205,11 +225,30 @@ public final class SimulatedPump implements SimulatedDevice {
                 }
             }
         }
-        // Line pressure builds slowly under flow but releases within seconds when the pump stops (the line drains
-        // into the patient). A slow release would make every healthy pause look like a sensor offset for a minute
-        // (alerts-v1 PRESSURE_SENSOR_OFFSET: mean over stopped/paused samples > 15 mmHg over a 60 s span).
-        double tauMillis = state == PumpState.PAUSED || state == PumpState.STOPPED ? 1_000 : 20_000;
+        // Line pressure builds slowly under flow (and fast while occluding) and releases over seconds when the pump
+        // stops (the line drains into the patient): alerts-v1 v1.1 PRESSURE_SENSOR_OFFSET counts only records 10 s
+        // (settleSec) into a stop, when a healthy line is near 5 mmHg again.
+        boolean stopped = state == PumpState.PAUSED || state == PumpState.STOPPED;
+        double tauMillis = stopped ? RELEASE_TAU_MILLIS : occluding ? 15_000 : 20_000;
         pressureMmHg = clamp(follow(random, pressureMmHg, targetPressureMmHg(), dtMillis, tauMillis, 2.0), -100, 1500);
+        transientMmHg *= Math.exp(-dtMillis / TRANSIENT_TAU_MILLIS);
+        if (state == PumpState.RUNNING) {
+            if (random.nextDouble() < TRANSIENT_PROBABILITY) {
+                transientMmHg += uniform(random, 30, 120);
+            }
+            if (!occluding && random.nextDouble() < OCCLUSION_PROBABILITY) {
+                occluding = true;
+            }
+            if (occluding && pressureMmHg >= OCCLUSION_ALARM_MMHG) {
+                occluding = false; // the alarm stops the pump; a caregiver clears the line within minutes
+                enter(PumpState.PAUSED, minutes(0.5, 4));
+            }
+        } else {
+            occluding = false;
+            // a stop releases the transient with the line (its pressure is part of what releases)
+            pressureMmHg += transientMmHg;
+            transientMmHg = 0;
+        }
         updatePower(dtHours);
     }
 
@@ -242,7 +281,7 @@ public final class SimulatedPump implements SimulatedDevice {
     /** Downstream pressure rises with flow; near zero without flow. Plausible, not from a pump spec. */
     private double targetPressureMmHg() {
         return switch (state) {
-            case RUNNING -> 40 + 0.15 * rateMlPerHr;
+            case RUNNING -> occluding ? OCCLUSION_ALARM_MMHG + 100 : 40 + 0.15 * rateMlPerHr;
             case KVO -> 20;
             case PAUSED, STOPPED -> 5;
         };
@@ -258,7 +297,9 @@ public final class SimulatedPump implements SimulatedDevice {
             }
         } else {
             batteryPct = Math.max(0, batteryPct - DRAIN_PCT_PER_HR * dtHours);
-            if (batteryPct < REPLUG_BELOW_PCT || random.nextDouble() < REPLUG_PROBABILITY) {
+            if (batteryPct < 60 && random.nextDouble() < BATTERY_SWAP_PROBABILITY) {
+                batteryPct = uniform(random, 90, 100); // a charged battery swapped in; still unplugged
+            } else if (batteryPct < REPLUG_BELOW_PCT || random.nextDouble() < REPLUG_PROBABILITY) {
                 onMains = true;
             }
         }

@@ -27,6 +27,17 @@ public interface RecordSink extends AutoCloseable {
     void submit(String partitionKey, byte[] data) throws InterruptedException;
 
     /**
+     * Hands over one record with the time it is sent on the simulation's clock (the "arrival" a file may record for
+     * the replay; docs/scenarios.md, "Replay"). Sinks that do not record it (Kinesis sets its own arrival time)
+     * ignore it.
+     *
+     * @param sentMillis epoch millis on the simulation's clock when the collector sends the record
+     */
+    default void submit(String partitionKey, byte[] data, long sentMillis) throws InterruptedException {
+        submit(partitionKey, data);
+    }
+
+    /**
      * Waits until every record submitted so far is delivered.
      *
      * @return true when all are delivered, false when {@code timeout} passed first

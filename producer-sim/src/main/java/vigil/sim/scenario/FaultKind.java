@@ -41,7 +41,14 @@ public enum FaultKind {
     /** The device's next {@code count} pairs of records are sent swapped (consumer: out of order, applied). */
     REORDER("reorder", null, List.of("count"), List.of()),
     /** The device's next {@code count} records are held back {@code delaySec} seconds (over 120: late). */
-    LATE("late", null, List.of("count", "delaySec"), List.of());
+    LATE("late", null, List.of("count", "delaySec"), List.of()),
+    /**
+     * The edge collector of the targeted devices restarts for the fault's {@code for}: the devices go on measuring,
+     * the collector buffers their records and sends them all when it is back, after resending the last
+     * {@code resend} (default 3) records it had sent before the restart, whose acknowledgement it lost (consumer:
+     * duplicates). Records keep their ts; they arrive late by up to {@code for}.
+     */
+    COLLECTOR_RESTART("collectorRestart", null, List.of(), List.of("resend"));
 
     private final String wireName;
     private final DeviceType deviceType;
@@ -73,9 +80,9 @@ public enum FaultKind {
         return optional;
     }
 
-    /** Pause and silence need a {@code for}; they have no meaning without an end. */
+    /** Pause, silence and a collector restart need a {@code for}; they have no meaning without an end. */
     public boolean needsDuration() {
-        return this == PAUSE || this == SILENCE;
+        return this == PAUSE || this == SILENCE || this == COLLECTOR_RESTART;
     }
 
     public static FaultKind fromWireName(String name) {

@@ -33,8 +33,9 @@ public final class FaultSchedule implements RecordFlow {
      * @param reordered  pairs emitted swapped
      * @param late       records held back and emitted late
      * @param silenced   turns skipped by silent devices
+     * @param buffered   records held by a restarting collector and sent when it was back
      */
-    public record Counters(long malformed, long duplicates, long reordered, long late, long silenced) {}
+    public record Counters(long malformed, long duplicates, long reordered, long late, long silenced, long buffered) {}
 
     /** A change at a time on the run's time line: a fault starting or ending. */
     private record Change(long atMillis, int order, Fault fault, boolean start) {}
@@ -51,6 +52,20 @@ public final class FaultSchedule implements RecordFlow {
         byte[] reorderHeld;
         int lateLeft;
         long lateDelayMillis;
+        // collector restart: records buffered until bufferUntilMillis, and the last records sent before it
+        long bufferUntilMillis = Long.MIN_VALUE;
+        final java.util.ArrayDeque<byte[]> buffered = new java.util.ArrayDeque<>();
+        int resendCount;
+        final java.util.ArrayDeque<byte[]> lastSent = new java.util.ArrayDeque<>(); // at most resendCount
+
+        void sent(byte[] data) {
+            if (resendCount > 0) {
+                if (lastSent.size() == resendCount) {
+                    lastSent.pollFirst();
+                }
+                lastSent.addLast(data);
+            }
+        }
     }
 
     private final TelemetryEncoder encoder = new TelemetryEncoder();
@@ -66,6 +81,7 @@ public final class FaultSchedule implements RecordFlow {
     private long reordered;
     private long lateCount;
     private long silenced;
+    private long bufferedCount;
 
     /** A schedule of {@code scenario}'s faults over {@code devices} (built by {@link Scenario#createDevices}). */
     public FaultSchedule(Scenario scenario, List<SimulatedDevice> devices) {
@@ -80,6 +96,15 @@ public final class FaultSchedule implements RecordFlow {
             }
         }
         changes.sort(Comparator.comparingLong(Change::atMillis).thenComparingInt(Change::order));
+        // A collector restart resends what it sent last before it: those devices' lanes remember their last records.
+        for (Fault f : scenario.faults()) {
+            if (f.kind() == FaultKind.COLLECTOR_RESTART) {
+                for (String id : f.deviceIds()) {
+                    Lane lane = lanes.computeIfAbsent(id, k -> new Lane());
+                    lane.resendCount = Math.max(lane.resendCount, (int) f.parameter("resend", 3));
+                }
+            }
+        }
     }
 
     @Override
@@ -103,6 +128,23 @@ public final class FaultSchedule implements RecordFlow {
         TelemetryRecord record = device.next(deviceTimeMillis);
         byte[] data = encoder.encode(record);
         String id = device.deviceId();
+        if (runMillis < lane.bufferUntilMillis) { // the collector is restarting: it holds the record
+            lane.buffered.addLast(data);
+            bufferedCount++;
+            return record;
+        }
+        if (lane.bufferUntilMillis != Long.MIN_VALUE) { // back: resend the unacknowledged, then the buffer
+            lane.bufferUntilMillis = Long.MIN_VALUE;
+            for (byte[] again : lane.lastSent) {
+                out.emit(id, again);
+                duplicates++;
+            }
+            while (!lane.buffered.isEmpty()) {
+                byte[] held = lane.buffered.pollFirst();
+                out.emit(id, held);
+                lane.sent(held);
+            }
+        }
         if (lane.lateLeft > 0) {
             lane.lateLeft--;
             lateCount++;
@@ -117,6 +159,7 @@ public final class FaultSchedule implements RecordFlow {
             reordered++;
         } else {
             out.emit(id, data);
+            lane.sent(data);
             if (lane.duplicatesLeft > 0) {
                 lane.duplicatesLeft--;
                 duplicates++;
@@ -141,10 +184,15 @@ public final class FaultSchedule implements RecordFlow {
             Held h = late.poll();
             out.emit(h.deviceId(), h.data());
         }
+        for (Map.Entry<String, Lane> e : lanes.entrySet()) { // a restart still under way at the end: send its buffer
+            while (!e.getValue().buffered.isEmpty()) {
+                out.emit(e.getKey(), e.getValue().buffered.pollFirst());
+            }
+        }
     }
 
     public Counters counters() {
-        return new Counters(malformed, duplicates, reordered, lateCount, silenced);
+        return new Counters(malformed, duplicates, reordered, lateCount, silenced, bufferedCount);
     }
 
     private void applyChangesUpTo(long runMillis) {
@@ -220,6 +268,11 @@ public final class FaultSchedule implements RecordFlow {
             case REORDER -> {
                 if (start) {
                     lane(device).reorderLeft += (int) f.parameter("count", 0);
+                }
+            }
+            case COLLECTOR_RESTART -> {
+                if (start) {
+                    lane(device).bufferUntilMillis = f.endMillis();
                 }
             }
             case LATE -> {

@@ -31,7 +31,7 @@ import vigil.telemetry.DeviceType;
 public final class ScenarioLoader {
     /** The ready-made scenarios on the class path under {@code scenarios/NAME.yaml}. */
     public static final List<String> BUILT_IN = List.of(
-            "quiet-ward", "busy-ward", "soak",
+            "quiet-ward", "busy-ward", "busy-ward-24h", "soak",
             "flow-drift", "pressure-offset", "conductivity-drift", "temperature-drift", "calibration-overdue",
             "infusion-near-end", "battery-depletion", "concentrate-low", "filter-life", "device-offline",
             "data-quality", "stream-faults");

@@ -103,7 +103,8 @@ public final class SettingsClient {
                     version.asLong(),
                     calibration.path("flowCorrectionFactor").asDouble(1.0), // api-v1 defaults
                     calibration.path("conductivityOffsetMsCm").asDouble(0.0),
-                    calibration.path("temperatureOffsetC").asDouble(0.0));
+                    calibration.path("temperatureOffsetC").asDouble(0.0),
+                    calibration.path("pressureOffsetMmHg").asDouble(0.0)); // v1.1
             String etag = response.headers().firstValue("ETag").orElse("\"" + version.asLong() + "\"");
             return new Poll.Changed(etag, applied);
         } catch (IllegalArgumentException e) { // out of the documented ranges: do not apply

@@ -53,8 +53,9 @@ class SimulatedPumpTest {
                 infusionIds.add(m.infusionId());
                 previous = m;
             }
-            // about 55 simulated hours: several infusions, each ending in KVO and a stop
-            assertThat(infusionIds).as("seed %d", seed).hasSizeGreaterThan(3);
+            // about 55 simulated hours: several infusions, each ending in KVO and a stop (a 1,000 mL bag at 10 mL/h
+            // alone takes 100 h, so a seed may see only three)
+            assertThat(infusionIds).as("seed %d", seed).hasSizeGreaterThanOrEqualTo(3);
             assertThat(states).as("seed %d", seed).contains(PumpState.RUNNING, PumpState.KVO, PumpState.STOPPED);
         }
     }

@@ -26,6 +26,9 @@ import vigil.sim.scenario.ScenarioLoader;
 import vigil.telemetry.DecodeResult;
 import vigil.telemetry.DialysisRecord;
 import vigil.telemetry.DialysisState;
+import vigil.telemetry.PumpRecord;
+import vigil.telemetry.PumpState;
+import vigil.telemetry.TelemetryRecord;
 import vigil.telemetry.TelemetryDecoder;
 
 /**
@@ -100,6 +103,66 @@ class SettingsLoopApiTest {
         assertThat(versions(records, "DIAL-0003")).containsOnly(1L);
     }
 
+    /**
+     * api-v1 v1.1 {@code calibration.pressureOffsetMmHg}: the pressure-offset scenario's PUMP-0001 reads 30 mmHg high
+     * from minute 2 and is paused from minute 3; the admin writes an offset of -30 at minute 4 and the paused
+     * readings fall back to what a healthy sensor reads (~5 mmHg), below the rule's clear threshold of 8.
+     */
+    @Test
+    void shouldCorrectAPressureSensorOffsetWithThePressureOffsetOfTheSettings() throws Exception {
+        Scenario scenario = ScenarioLoader.load("pressure-offset");
+        List<SimulatedDevice> devices = scenario.createDevices(0);
+        FaultSchedule schedule = new FaultSchedule(scenario, devices);
+        String admin = minter.mint(TokenSpec.deviceAdmin("biomed-ana"));
+        String doc = "{\"careUnit\":\"ICU-4A\",\"calibration\":{\"lastCalibratedAt\":\"2026-05-02T08:00:00Z\","
+                + "\"intervalDays\":180%s}}";
+        assertThat(put("PUMP-0001", String.format(doc, ""), admin, "If-None-Match", "*")).isEqualTo(201);
+        assertThat(put("PUMP-0001", String.format(doc, ",\"pressureOffsetMmHg\":-30.5"), admin, "If-Match",
+                "\"1\"")).as("out of range: -30.0 to 30.0").isEqualTo(400);
+        String collector = minter.mint(TokenSpec.collector("SIM-EDGE-01", "PUMP-0001", "PUMP-0002"));
+        SettingsPoller poller = new SettingsPoller(
+                new SettingsClient(URI.create("http://127.0.0.1:" + server.port()), collector, Duration.ofSeconds(10)),
+                devices, Duration.ofSeconds(5));
+        long t0 = scenario.start().toEpochMilli();
+        List<PumpRecord> records = new ArrayList<>();
+        poller.pollOnce();
+        runPumps(schedule, devices, t0, 0, 4 * 60, poller, records);
+        assertThat(pausedPressure(records, t0 + 190_000, t0 + 240_000)).isGreaterThan(30);
+
+        assertThat(put("PUMP-0001", String.format(doc, ",\"pressureOffsetMmHg\":-30"), admin, "If-Match", "\"1\""))
+                .isEqualTo(200);
+        records.clear();
+        runPumps(schedule, devices, t0, 4 * 60, 8 * 60, poller, records);
+        assertThat(versions(records, "PUMP-0001")).containsOnly(2L);
+        assertThat(pausedPressure(records, t0 + 250_000, t0 + 470_000)).isBetween(0.0, 8.0);
+    }
+
+    private static double pausedPressure(List<PumpRecord> records, long fromMillis, long toMillis) {
+        return records.stream()
+                .filter(r -> r.deviceId().equals("PUMP-0001") && r.tsMillis() >= fromMillis && r.tsMillis() <= toMillis
+                        && r.metrics().state() == PumpState.PAUSED)
+                .mapToDouble(r -> r.metrics().pressureMmHg())
+                .average()
+                .orElseThrow();
+    }
+
+    /** As {@link #run} for pumps. */
+    private static void runPumps(FaultSchedule schedule, List<SimulatedDevice> devices, long t0, int fromSec,
+            int toSec, SettingsPoller poller, List<PumpRecord> out) throws InterruptedException {
+        TelemetryDecoder decoder = new TelemetryDecoder();
+        for (int s = fromSec; s < toSec; s++) {
+            if (s > 0 && s % 30 == 0) {
+                poller.pollOnce();
+            }
+            for (SimulatedDevice d : devices) {
+                schedule.turn(d, t0 + s * 1_000L, s * 1_000L, (key, data) -> {
+                    DecodeResult r = decoder.decode(data, Long.MAX_VALUE / 2);
+                    out.add((PumpRecord) ((DecodeResult.Decoded) r).record());
+                });
+            }
+        }
+    }
+
     @Test
     void shouldAnswerNotFoundForADeviceOutsideTheCollectorsDeviceIds() throws Exception {
         String admin = minter.mint(TokenSpec.deviceAdmin("biomed-ana"));
@@ -139,7 +202,7 @@ class SettingsLoopApiTest {
                 .orElseThrow();
     }
 
-    private static List<Long> versions(List<DialysisRecord> records, String deviceId) {
+    private static List<Long> versions(List<? extends TelemetryRecord> records, String deviceId) {
         return records.stream().filter(r -> r.deviceId().equals(deviceId))
                 .map(r -> r.envelope().settingsVersion()).toList();
     }
