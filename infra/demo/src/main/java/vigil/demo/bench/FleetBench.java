@@ -250,7 +250,7 @@ final class FleetBench {
                     Map<String, Double> restore = new TreeMap<>();
                     Map<String, Double> takeover =
                             awaitTakeover(consumer.meters(), shards, consumerStart, size, restore);
-                    Thread.sleep(5_000); // let start-up reads (settings, open alerts, journal) finish
+                    awaitStartupReads(consumerProxy, size); // e.g. the stored acknowledgements of restored alerts
                     progress("[%,d devices] measuring %d s while nothing changes...", size, o.quietSeconds());
                     Rates[] quiet = measure(consumerProxy, apiProxy, o.quietSeconds());
                     int trafficDevices = Math.min(size, 20 * o.trafficRate());
@@ -456,6 +456,24 @@ final class FleetBench {
                     + " 10 minutes at " + size + " devices");
         }
         return out;
+    }
+
+    /**
+     * Waits until the consumer's start-up reads are over (the settings read, the stored acknowledgements of the
+     * restored open alerts, 100 per processor call): no table read for 6 s, at most 10 minutes.
+     */
+    private static void awaitStartupReads(CountingHttpProxy consumer, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        double last = -1;
+        int quietChecks = 0;
+        while (quietChecks < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(2_000);
+            double reads = consumer.counts().entrySet().stream().filter(e -> isTableRead(e.getKey()))
+                    .mapToLong(Map.Entry::getValue).sum();
+            quietChecks = reads == last ? quietChecks + 1 : 0;
+            last = reads;
+        }
+        progress("[%,d devices] start-up reads over: %,.0f table reads by the consumer since its start", size, last);
     }
 
     private static Rates[] measure(CountingHttpProxy consumer, CountingHttpProxy api, int seconds)
