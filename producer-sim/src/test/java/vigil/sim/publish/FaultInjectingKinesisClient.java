@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * A real {@link KinesisClient} with faults injected into PutRecords: a seeded share of entries is dropped from what
  * is forwarded and answered as throttled ({@code ProvisionedThroughputExceededException}), exactly as Kinesis
- * reports a partial failure; optionally every n-th call fails as a whole with a throttling exception. Everything
+ * reports a partial failure; optionally the first call and every n-th after it fail as a whole (the first, so that a publisher that
+ * needs only a few calls still meets a failure) with a throttling exception. Everything
  * else (ListShards) goes to the wrapped client unchanged. Thread-safe: the publisher calls it from several threads.
  */
 final class FaultInjectingKinesisClient implements KinesisClient {
@@ -51,7 +52,7 @@ final class FaultInjectingKinesisClient implements KinesisClient {
     @Override
     public PutRecordsResponse putRecords(PutRecordsRequest request) {
         long call = calls.incrementAndGet();
-        if (failEveryNthCall > 0 && call % failEveryNthCall == 0) {
+        if (failEveryNthCall > 0 && (call - 1) % failEveryNthCall == 0) { // the first call, then every n-th
             injectedCallFailures.incrementAndGet();
             throw ProvisionedThroughputExceededException.builder()
                     .statusCode(400)
