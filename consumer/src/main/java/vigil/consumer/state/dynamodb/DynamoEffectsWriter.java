@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,12 +62,16 @@ import vigil.schema.Tables;
  * long as it takes: a write that keeps failing stops checkpointing, never drops data. Only an interrupt ends the
  * retries, with {@link EffectsNotDurableException}.
  *
- * <p><b>Threading contract.</b> Stateless apart from thread-safe collaborators: one instance may serve every shard
- * processor of the worker concurrently.
+ * <p><b>Threading contract.</b> Stateless apart from thread-safe collaborators and the worker-wide limit of
+ * {@link #MAX_IN_FLIGHT} writes in flight: one instance serves every shard processor of the worker concurrently.
  */
 public final class DynamoEffectsWriter implements EffectsWriter {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoEffectsWriter.class);
-    private static final int MAX_IN_FLIGHT = 48; // below the SDK's default of 50 pooled connections
+    /**
+     * Writes in flight for the whole worker (every shard's calls share them): below the client's 100 pooled
+     * connections, so that KCL's lease renewals and the feeds on the same client always find a connection.
+     */
+    static final int MAX_IN_FLIGHT = 64;
     private static final long BASE_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final String STATE_CONDITION =
@@ -85,6 +90,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
     private final String recoveryTable;
     private final Duration quarantineTtl;
     private final ConsumerMeters meters;
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT, true);
 
     public DynamoEffectsWriter(
             DynamoDbAsyncClient dynamo, String tablePrefix, Duration quarantineTtl, ConsumerMeters meters) {
@@ -228,21 +234,32 @@ public final class DynamoEffectsWriter implements EffectsWriter {
             }
             List<Supplier<CompletableFuture<?>>> failed = new ArrayList<>();
             Throwable lastError = null;
-            for (int from = 0; from < pending.size(); from += MAX_IN_FLIGHT) {
-                List<Supplier<CompletableFuture<?>>> chunk =
-                        pending.subList(from, Math.min(pending.size(), from + MAX_IN_FLIGHT));
-                List<CompletableFuture<?>> futures = new ArrayList<>(chunk.size());
-                for (Supplier<CompletableFuture<?>> write : chunk) {
-                    futures.add(write.get());
+            // a sliding window: a write starts as soon as a slot is free, so one slow write holds up only its own
+            // slot (fixed chunks waited for their slowest write each); the fair semaphore interleaves the shards
+            List<CompletableFuture<?>> futures = new ArrayList<>(pending.size());
+            for (Supplier<CompletableFuture<?>> write : pending) {
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EffectsNotDurableException("interrupted while writing to DynamoDB", e);
                 }
-                meters.writeRequests(chunk.size());
-                for (int i = 0; i < futures.size(); i++) {
-                    try {
-                        futures.get(i).join();
-                    } catch (CompletionException e) {
-                        failed.add(chunk.get(i));
-                        lastError = unwrap(e);
-                    }
+                CompletableFuture<?> future;
+                try {
+                    future = write.get();
+                } catch (RuntimeException e) { // the client refused the request before sending it
+                    future = CompletableFuture.failedFuture(e);
+                }
+                future.whenComplete((ok, e) -> slots.release());
+                futures.add(future);
+            }
+            meters.writeRequests(pending.size());
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).join();
+                } catch (CompletionException e) {
+                    failed.add(pending.get(i));
+                    lastError = unwrap(e);
                 }
             }
             if (!failed.isEmpty()) {
