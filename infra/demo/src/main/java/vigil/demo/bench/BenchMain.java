@@ -92,6 +92,12 @@ public final class BenchMain {
             FleetBench.run(rest);
             return;
         }
+        if (java.util.Arrays.asList(args).contains("--store")) {
+            List<String> rest = new ArrayList<>(java.util.Arrays.asList(args));
+            rest.remove("--store");
+            StoreBench.run(rest);
+            return;
+        }
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println(BenchOptions.USAGE);

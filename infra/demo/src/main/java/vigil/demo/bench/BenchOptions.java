@@ -59,6 +59,8 @@ record BenchOptions(List<Integer> rates, int devices, int primeSeconds, int prim
             "  --docs DIR            output folder (default docs)",
             "  --fleet               the fleet benchmark instead: background reads and takeover at 1,000, 10,000",
             "                        and 100,000 devices (./vigil bench --fleet --help lists its options)",
+            "  --store               the consumer's state writes against DynamoDB Local alone, at several rates:",
+            "                        the local store's ceiling (./vigil bench --store --help lists its options)",
             "  --help                this text",
             "",
             "With the defaults the whole run takes about 10-14 minutes on a 2-core machine (each configuration:",

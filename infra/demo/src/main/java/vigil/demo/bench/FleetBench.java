@@ -144,7 +144,7 @@ final class FleetBench {
             return new Options(sizes, quiet, traffic, rate, shards, docs);
         }
 
-        private static List<Integer> ints(String option, String value, int min, int max) {
+        static List<Integer> ints(String option, String value, int min, int max) {
             List<Integer> out = new ArrayList<>();
             for (String part : value.split(",")) {
                 try {
