@@ -22,8 +22,9 @@ import vigil.dashboard.auth.TokenSpec;
 
 /**
  * Bulk export of a simulated hour on the real stack: kick-off, status, manifest, NDJSON files fetched over HTTP
- * and parsed line by line with HAPI's parser, with the counts the seeded hour implies; the first resource of every
- * file validates against base R4; scope, cancel and audit.
+ * and parsed line by line with HAPI's parser, with the counts the seeded hour implies; every resource of the whole
+ * scope's export and every OperationOutcome error answer validates against base R4 with zero errors; scope, cancel
+ * and audit.
  */
 class FhirExportTest {
     private static final long SEED = 1616L;
@@ -31,12 +32,15 @@ class FhirExportTest {
     private static final int DIALYSIS = 4;
     private static final int MINUTES = 60;
     private static TestApi api;
+    private static R4Validation validation;
+    private static int validated;
     private static Instant hourStart;
     private static Instant hourEnd;
 
     @BeforeAll
     static void start() {
         api = TestApi.start();
+        validation = new R4Validation();
         FhirSeed seed = new FhirSeed(api.dynamo(), api.aws.tablePrefix());
         Random random = new Random(SEED);
         hourEnd = Instant.now().truncatedTo(ChronoUnit.MINUTES);
@@ -61,6 +65,8 @@ class FhirExportTest {
 
     @AfterAll
     static void stop() {
+        System.out.println("FhirExportTest: " + validated + " resources validated against base R4 with zero errors"
+                + " (seed " + SEED + "); " + validation.summary());
         api.close();
     }
 
@@ -87,8 +93,8 @@ class FhirExportTest {
         throw new AssertionError("export not done after 60 s");
     }
 
-    /** Every file of the manifest fetched and parsed; counts by resource type. */
-    private static Map<String, Integer> download(JsonNode manifest, String token, R4Validation validation) {
+    /** Every file of the manifest fetched and parsed, each resource validated if asked to; counts by type. */
+    private static Map<String, Integer> download(JsonNode manifest, String token, boolean validate) {
         Map<String, Integer> counts = new HashMap<>();
         for (JsonNode out : manifest.get("output")) {
             String url = out.get("url").asText();
@@ -102,14 +108,24 @@ class FhirExportTest {
                 assertThat(r.fhirType()).isEqualTo(out.get("type").asText());
                 ids.add(r.getIdElement().getIdPart());
             }
+            if (validate) {
+                String base = url.substring(0, url.indexOf("/fhir/r4") + "/fhir/r4".length());
+                assertThat(validation.errorsOfEach(base, List.of(lines))).as(out.get("type").asText() + " file")
+                        .isEmpty();
+                validated += lines.length;
+            }
             assertThat(ids).as("distinct ids").hasSize(lines.length);
             assertThat(lines.length).as("manifest count").isEqualTo(out.get("count").asInt());
-            if (validation != null) {
-                assertThat(validation.errors(FhirR4.json().parseResource(lines[0]))).isEmpty();
-            }
             counts.put(out.get("type").asText(), lines.length);
         }
         return counts;
+    }
+
+    /** Validates one resource as sent (an NDJSON line or an error answer's body). */
+    private static void assertValid(String json) {
+        IBaseResource r = FhirR4.json().parseResource(json);
+        assertThat(validation.errors(json)).as(r.fhirType() + " " + r.getIdElement().getIdPart()).isEmpty();
+        validated++;
     }
 
     @Test
@@ -118,10 +134,10 @@ class FhirExportTest {
         JsonNode manifest = export("/fhir/r4/$export?_since=" + hourStart + "&_until=" + hourEnd, admin);
         assertThat(manifest.get("requiresAccessToken").asBoolean()).isTrue();
         long startNanos = System.nanoTime();
-        R4Validation validation = new R4Validation();
-        System.out.printf("FhirExportTest: validator ready in %d ms%n", (System.nanoTime() - startNanos) / 1_000_000);
-        Map<String, Integer> counts = download(manifest, admin, validation);
-        System.out.printf("FhirExportTest: files checked after %d ms%n", (System.nanoTime() - startNanos) / 1_000_000);
+        Map<String, Integer> counts = download(manifest, admin, true);
+        System.out.printf("FhirExportTest: %d resources downloaded and validated in %d ms%n",
+                counts.values().stream().mapToInt(Integer::intValue).sum(),
+                (System.nanoTime() - startNanos) / 1_000_000);
         assertThat(counts).containsEntry("Device", PUMPS + DIALYSIS)
                 .containsEntry("DeviceMetric", PUMPS * 7 + DIALYSIS * 16)
                 // newest values (pump: 7 metrics + 2 figures; dialysis: 16 + 1) and 4 figures per device-minute
@@ -135,7 +151,8 @@ class FhirExportTest {
         String icu = api.token(TokenSpec.caregiver(actor, "ICU-1"));
         JsonNode manifest = export("/fhir/r4/Group/ICU-1/$export?_type=Device,Observation,DetectedIssue&_since="
                 + hourStart + "&_until=" + hourEnd, icu);
-        Map<String, Integer> counts = download(manifest, icu, null);
+        // the same resources as in the whole scope's export above: not validated a second time
+        Map<String, Integer> counts = download(manifest, icu, false);
         assertThat(counts).containsOnlyKeys("Device", "Observation", "DetectedIssue")
                 .containsEntry("Device", PUMPS)
                 .containsEntry("Observation", PUMPS * 9 + PUMPS * MINUTES * 4)
@@ -144,10 +161,12 @@ class FhirExportTest {
         TestApi.Reply other = api.request("GET", "/fhir/r4/Group/WARD-2/$export", icu, null, "Prefer",
                 "respond-async");
         assertThat(other.status).isEqualTo(404);
+        assertValid(other.body);
         String someoneElse = api.token(TokenSpec.caregiver("nurse-other", "ICU-1"));
         String jobPath = manifest.get("output").get(0).get("url").asText();
-        assertThat(api.get(jobPath.substring(jobPath.indexOf("/fhir/r4")), someoneElse).status)
-                .as("another caller's files").isEqualTo(404);
+        TestApi.Reply notTheirs = api.get(jobPath.substring(jobPath.indexOf("/fhir/r4")), someoneElse);
+        assertThat(notTheirs.status).as("another caller's files").isEqualTo(404);
+        assertValid(notTheirs.body);
         List<String> actions = api.auditEntriesOf(actor).stream()
                 .map((Map<String, AttributeValue> e) -> e.get("action").s())
                 .distinct().toList();
@@ -157,14 +176,20 @@ class FhirExportTest {
     @Test
     void shouldRequireRespondAsyncRejectUnknownTypesAndCancel() throws Exception {
         String admin = api.token(TokenSpec.deviceAdmin("biomed-cancel"));
-        assertThat(api.get("/fhir/r4/$export", admin).status).as("no Prefer header").isEqualTo(400);
-        assertThat(api.request("GET", "/fhir/r4/$export?_type=Patient", admin, null, "Prefer", "respond-async")
-                .status).isEqualTo(400);
+        TestApi.Reply noPrefer = api.get("/fhir/r4/$export", admin);
+        assertThat(noPrefer.status).as("no Prefer header").isEqualTo(400);
+        assertValid(noPrefer.body);
+        TestApi.Reply patient = api.request("GET", "/fhir/r4/$export?_type=Patient", admin, null, "Prefer",
+                "respond-async");
+        assertThat(patient.status).isEqualTo(400);
+        assertValid(patient.body);
         TestApi.Reply kick = api.request("GET", "/fhir/r4/$export", admin, null, "Prefer", "respond-async");
         assertThat(kick.status).isEqualTo(202);
         String status = kick.header("Content-Location");
         String statusPath = status.substring(status.indexOf("/fhir/r4"));
         assertThat(api.request("DELETE", statusPath, admin, null).status).isEqualTo(202);
-        assertThat(api.get(statusPath, admin).status).isEqualTo(404);
+        TestApi.Reply cancelled = api.get(statusPath, admin);
+        assertThat(cancelled.status).isEqualTo(404);
+        assertValid(cancelled.body);
     }
 }
