@@ -45,6 +45,7 @@ public final class DeviceLedger {
     private long oldestUnwrittenArrivalMillis; // arrival of the first record since the last snapshot taken
     private int stateEpoch; // bumped by every snapshot taken (the shard's state queue compares it)
     private long lastStateWriteMillis = Long.MIN_VALUE / 2; // consumer clock of the last snapshot taken; none: long ago
+    private long stateSlotTsMillis = Long.MIN_VALUE / 2; // device-time slot of the last state write (throttle)
     // Recovery journal (docs/storage.md, "Recovery journal"); writer-private like the rest.
     private long lastChunkSeq; // number of the last chunk taken (the next delta's link); 0: none yet
     private long nextChunkSeq = 1;
@@ -130,6 +131,25 @@ public final class DeviceLedger {
     /** Consumer clock (epoch millis) of the last snapshot taken for writing; far in the past before the first. */
     public long lastStateWriteMillis() {
         return lastStateWriteMillis;
+    }
+
+    /**
+     * As {@link #takeSnapshot(long)}, recording {@code deviceSlotMillis} as the device-time slot of this write for
+     * the throttle ({@link #stateSlotTsMillis()}; vigil.consumer.ingest.ShardIngest, the state throttle).
+     */
+    public DeviceSnapshot takeSnapshot(long nowMillis, long deviceSlotMillis) {
+        stateSlotTsMillis = deviceSlotMillis;
+        return takeSnapshot(nowMillis);
+    }
+
+    /** The device-time slot of the last state write (see {@link #takeSnapshot(long, long)}); far in the past before. */
+    public long stateSlotTsMillis() {
+        return stateSlotTsMillis;
+    }
+
+    /** The greatest {@code ts} applied (the newest record's), far in the past before the first record. */
+    public long newestTsMillis() {
+        return newest == null ? Long.MIN_VALUE / 2 : newest.tsMillis();
     }
 
     /** An immutable copy for the writer; clears the dirty flag. Null while no record was accepted. */

@@ -81,6 +81,80 @@ class StateThrottleTest {
     }
 
     @Test
+    void aDeviceSendingOnceASecondIsWrittenInTheDrainAfterEachRecordHoweverItsArrivalsJitter() {
+        // Ten minutes of records a second apart in ts; their arrivals jitter by +-80 ms (batching upstream) and one
+        // in 50 arrives 300-900 ms late; a drain every 230 ms (KCL sleeps 200 ms after each call, which takes some
+        // ms, so the drains do not divide the second). Counted on the consumer's clock, the throttle drifted: a
+        // write a poll after the device's second moved its next second as far, and the wait cycled through the
+        // whole second. Counted on the device's clock, each record is written in the drain after it arrives.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(14);
+        long poll = 230;
+        int records = 600;
+        long[] arrival = new long[records + 1]; // by seq
+        List<long[]> byArrival = new ArrayList<>(); // {arrival, seq}
+        for (int seq = 1; seq <= records; seq++) {
+            long jitter = random.nextLong(-80, 81) + (random.nextInt(50) == 0 ? random.nextLong(300, 901) : 0);
+            arrival[seq] = T0 + 37 + (seq - 1) * 1_000L + jitter;
+            byArrival.add(new long[] {arrival[seq], seq});
+        }
+        byArrival.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<Long> waits = new ArrayList<>();
+        long lastWriteAt = Long.MIN_VALUE;
+        long minGap = Long.MAX_VALUE;
+        int writes = 0;
+        int next = 0;
+        long lastWrittenSeq = 0;
+        for (long t = T0; t <= T0 + (records + 2) * 1_000L; t += poll) {
+            clock.set(t);
+            while (next < records && byArrival.get(next)[0] <= t) {
+                long seq = byArrival.get(next++)[1];
+                send("PUMP-1HZ", seq, T0 + 37 + (seq - 1) * 1_000L);
+            }
+            for (DeviceSnapshot s : ingest.drainEffects(ShardIngest.StateWrites.DUE, false).deviceStates()) {
+                for (long seq = lastWrittenSeq + 1; seq <= s.lastSeq(); seq++) {
+                    waits.add(t - arrival[(int) seq]);
+                }
+                lastWrittenSeq = Math.max(lastWrittenSeq, s.lastSeq());
+                if (lastWriteAt != Long.MIN_VALUE) {
+                    minGap = Math.min(minGap, t - lastWriteAt);
+                }
+                lastWriteAt = t;
+                writes++;
+            }
+        }
+        assertThat(lastWrittenSeq).isEqualTo(records);
+        java.util.Collections.sort(waits);
+        long p90 = waits.get(waits.size() * 9 / 10);
+        long p99 = waits.get(waits.size() * 99 / 100);
+        assertThat(p90).as("record arrival to its write, p90 (a drain is at most %d ms away)", poll)
+                .isLessThanOrEqualTo(poll);
+        assertThat(p99).as("p99: the late records' successors wait for the minimum gap").isLessThanOrEqualTo(600);
+        assertThat(writes).as("at most one write per second of device time").isBetween(580, records);
+        assertThat(minGap).as("two writes of the device, consumer clock")
+                .isGreaterThanOrEqualTo(ShardIngest.STATE_MIN_GAP_MILLIS);
+    }
+
+    @Test
+    void aDeviceClockRunningFastBuysNoMoreThanOneWriteInTheMinimumGap() {
+        // ts advances 2 s per real second: every record is a new device second, the consumer's gap still holds
+        long seq = 0;
+        List<Long> writeTimes = new ArrayList<>();
+        for (long t = T0; t <= T0 + 10_000; t += 50) {
+            clock.set(t);
+            if (t % 250 == 0) {
+                send("PUMP-FASTCLOCK", ++seq, T0 + (t - T0) * 2);
+            }
+            if (!ingest.drainEffects(ShardIngest.StateWrites.DUE, false).deviceStates().isEmpty()) {
+                writeTimes.add(t);
+            }
+        }
+        for (int i = 1; i < writeTimes.size(); i++) {
+            assertThat(writeTimes.get(i) - writeTimes.get(i - 1)).isGreaterThanOrEqualTo(ShardIngest.STATE_MIN_GAP_MILLIS);
+        }
+        assertThat(writeTimes).hasSizeBetween(19, 21); // 10 s at one write per 500 ms
+    }
+
+    @Test
     void durablePositionNeverPassesARecordWhoseStateIsNotWritten() {
         clock.set(T0);
         send("PUMP-A", 1, T0);

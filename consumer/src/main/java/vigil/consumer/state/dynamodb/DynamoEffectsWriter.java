@@ -71,7 +71,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
      * Writes in flight for the whole worker (every shard's calls share them): below the client's 100 pooled
      * connections, so that KCL's lease renewals and the feeds on the same client always find a connection.
      */
-    static final int MAX_IN_FLIGHT = 64;
+    public static final int MAX_IN_FLIGHT = 64;
     private static final long BASE_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
     private static final String STATE_CONDITION =
@@ -90,10 +90,19 @@ public final class DynamoEffectsWriter implements EffectsWriter {
     private final String recoveryTable;
     private final Duration quarantineTtl;
     private final ConsumerMeters meters;
-    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT, true);
+    private final Semaphore slots;
 
     public DynamoEffectsWriter(
             DynamoDbAsyncClient dynamo, String tablePrefix, Duration quarantineTtl, ConsumerMeters meters) {
+        this(dynamo, tablePrefix, quarantineTtl, meters, MAX_IN_FLIGHT);
+    }
+
+    /** As above with another limit of writes in flight (benchmarks compare limits; the client's pool must fit). */
+    public DynamoEffectsWriter(DynamoDbAsyncClient dynamo, String tablePrefix, Duration quarantineTtl,
+            ConsumerMeters meters, int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+        }
         this.dynamo = dynamo;
         this.deviceStateTable = Tables.DEVICE_STATE.nameWith(tablePrefix);
         this.quarantineTable = Tables.QUARANTINE.nameWith(tablePrefix);
@@ -101,6 +110,7 @@ public final class DynamoEffectsWriter implements EffectsWriter {
         this.recoveryTable = Tables.DEVICE_RECOVERY.nameWith(tablePrefix);
         this.quarantineTtl = quarantineTtl;
         this.meters = meters;
+        this.slots = new Semaphore(maxInFlight, true);
     }
 
     @Override

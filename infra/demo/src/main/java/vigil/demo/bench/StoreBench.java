@@ -51,15 +51,18 @@ final class StoreBench {
             "Options:",
             "  --rates R1,R2,...   state writes per second (= devices; default 250,500,1000,1500)",
             "  --shards N          writer threads, as shards (default 4)",
+            "  --in-flight N1,...  the writer's limit of writes in flight, each measured at every rate (default 64,",
+            "                      the consumer's; the client's connection pool is sized to fit)",
             "  --warmup SECONDS    per rate, before measuring (default 10)",
             "  --measure SECONDS   per rate, measured (default 60)",
             "  --help              this text");
 
     private static final long TICK_MILLIS = 50;
 
-    record Options(List<Integer> rates, int shards, int warmupSeconds, int measureSeconds) {
+    record Options(List<Integer> rates, List<Integer> inFlight, int shards, int warmupSeconds, int measureSeconds) {
         static Options parse(List<String> args) {
             List<Integer> rates = List.of(250, 500, 1_000, 1_500);
+            List<Integer> inFlight = List.of(DynamoEffectsWriter.MAX_IN_FLIGHT);
             int shards = 4;
             int warmup = 10;
             int measure = 60;
@@ -71,6 +74,7 @@ final class StoreBench {
                 }
                 switch (a) {
                     case "--rates" -> rates = FleetBench.Options.ints(a, v, 1, 20_000);
+                    case "--in-flight" -> inFlight = FleetBench.Options.ints(a, v, 1, 1_000);
                     case "--shards" -> shards = FleetBench.Options.ints(a, v, 1, 64).get(0);
                     case "--warmup" -> warmup = FleetBench.Options.ints(a, v, 0, 600).get(0);
                     case "--measure" -> measure = FleetBench.Options.ints(a, v, 5, 3_600).get(0);
@@ -78,12 +82,12 @@ final class StoreBench {
                 }
                 i++;
             }
-            return new Options(rates, shards, warmup, measure);
+            return new Options(rates, inFlight, shards, warmup, measure);
         }
     }
 
     /** One rate's figures. */
-    record Result(int rate, double writtenPerSecond, Histogram latency, double itemsPerCall, double callMillis,
+    record Result(int rate, int inFlight, double writtenPerSecond, Histogram latency, double itemsPerCall, double callMillis,
             int itemBytes) {}
 
     private StoreBench() {}
@@ -104,23 +108,27 @@ final class StoreBench {
         String machine = Machine.describe();
         double loadBefore = Machine.loadAverage();
         List<Result> results = new ArrayList<>();
-        try (LocalAws aws = LocalAws.start(LocalAwsConfig.defaults().withoutKinesis());
-                DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder()
+        try (LocalAws aws = LocalAws.start(LocalAwsConfig.defaults().withoutKinesis())) {
+            for (int inFlight : o.inFlight()) {
+                try (DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder()
                         .endpointOverride(aws.dynamoDbEndpoint())
                         .region(LocalAws.REGION)
                         .credentialsProvider(LocalAws.credentials())
                         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
-                                .maxConcurrency(100)
+                                .maxConcurrency(inFlight + 36)
                                 .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
                         .build()) {
-            DynamoEffectsWriter writer = new DynamoEffectsWriter(dynamo, aws.tablePrefix(), Duration.ofDays(1),
-                    new ConsumerMeters(new SimpleMeterRegistry()));
-            for (int rate : o.rates()) {
-                System.out.printf(Locale.ROOT, "rate %,d writes/s: %d s warm-up, %d s measured...%n",
-                        rate, o.warmupSeconds(), o.measureSeconds());
-                Result r = runRate(writer, rate, o);
-                results.add(r);
-                System.out.println("  " + row(r));
+                    DynamoEffectsWriter writer = new DynamoEffectsWriter(dynamo, aws.tablePrefix(),
+                            Duration.ofDays(1), new ConsumerMeters(new SimpleMeterRegistry()), inFlight);
+                    for (int rate : o.rates()) {
+                        System.out.printf(Locale.ROOT,
+                                "rate %,d writes/s, %d in flight: %d s warm-up, %d s measured...%n",
+                                rate, inFlight, o.warmupSeconds(), o.measureSeconds());
+                        Result r = runRate(writer, rate, inFlight, o);
+                        results.add(r);
+                        System.out.println("  " + row(r));
+                    }
+                }
             }
         }
         double loadAfter = Machine.loadAverage();
@@ -129,9 +137,10 @@ final class StoreBench {
                 "Machine: %s. Load average %.1f before, %.1f after. %d writer threads (shards), one call in flight "
                         + "each, every %d ms; %d s warm-up and %d s measured per rate; DynamoDB Local in this JVM.%n%n",
                 machine, loadBefore, loadAfter, o.shards(), TICK_MILLIS, o.warmupSeconds(), o.measureSeconds());
-        System.out.println("| offered writes/s (devices, 1 write/s each) | durable writes/s | due→durable p50 ms | p99 ms "
+        System.out.println("| offered writes/s (devices, 1 write/s each) | writes in flight (limit) | durable writes/s "
+                + "| due→durable p50 ms | p99 ms "
                 + "| p99.9 ms | max ms | items / call | call ms (mean) | bytes / item |");
-        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (Result r : results) {
             System.out.println(row(r));
         }
@@ -140,12 +149,12 @@ final class StoreBench {
 
     private static String row(Result r) {
         Histogram h = r.latency();
-        return String.format(Locale.ROOT, "| %,d | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.0f | %d |", r.rate(),
-                r.writtenPerSecond(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+        return String.format(Locale.ROOT, "| %,d | %d | %,.0f | %,d | %,d | %,d | %,d | %.1f | %.0f | %d |", r.rate(),
+                r.inFlight(), r.writtenPerSecond(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), r.itemsPerCall(), r.callMillis(), r.itemBytes());
     }
 
-    private static Result runRate(DynamoEffectsWriter writer, int rate, Options o) throws Exception {
+    private static Result runRate(DynamoEffectsWriter writer, int rate, int inFlight, Options o) throws Exception {
         Recorder latency = new Recorder(3);
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
@@ -154,15 +163,16 @@ final class StoreBench {
         AtomicLong callNanos = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         long startMillis = System.currentTimeMillis() + 200;
-        int itemBytes = ItemSize.of(DeviceStateItems.toItem(snapshot("PUMP-B" + rate + "-00000", 1, startMillis)));
+        String prefix = "PUMP-B" + rate + "-" + inFlight + "-"; // fresh items per run: every write succeeds
+        int itemBytes = ItemSize.of(DeviceStateItems.toItem(snapshot(prefix + "00000", 1, startMillis)));
         List<Thread> threads = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(o.shards());
         for (int shard = 0; shard < o.shards(); shard++) {
             int first = shard;
             Thread t = new Thread(() -> {
                 try {
-                    shardLoop(writer, rate, first, o.shards(), startMillis, stop, measuring, latency, written, calls,
-                            callNanos);
+                    shardLoop(writer, prefix, rate, first, o.shards(), startMillis, stop, measuring, latency,
+                            written, calls, callNanos);
                 } catch (EffectsNotDurableException e) {
                     failures.incrementAndGet();
                 } finally {
@@ -191,13 +201,13 @@ final class StoreBench {
         if (!done.await(120, TimeUnit.SECONDS) || failures.get() > 0) {
             throw new IllegalStateException("the writer threads did not end cleanly at rate " + rate);
         }
-        return new Result(rate, w / seconds, h, c == 0 ? 0 : (double) w / c, callMillis, itemBytes);
+        return new Result(rate, inFlight, w / seconds, h, c == 0 ? 0 : (double) w / c, callMillis, itemBytes);
     }
 
     /** Devices {@code first, first + shards, ...} of {@code rate}; device d is due at start + d/rate s + k s. */
-    private static void shardLoop(DynamoEffectsWriter writer, int rate, int first, int shards, long startMillis,
-            AtomicBoolean stop, AtomicBoolean measuring, Recorder latency, AtomicLong written, AtomicLong calls,
-            AtomicLong callNanos) throws EffectsNotDurableException {
+    private static void shardLoop(DynamoEffectsWriter writer, String prefix, int rate, int first, int shards,
+            long startMillis, AtomicBoolean stop, AtomicBoolean measuring, Recorder latency, AtomicLong written,
+            AtomicLong calls, AtomicLong callNanos) throws EffectsNotDurableException {
         long nextDueIndex = first; // global index i: device i % rate, due at start + i * 1000 / rate ms
         long seq = 1;
         while (!stop.get()) {
@@ -210,7 +220,7 @@ final class StoreBench {
                     break;
                 }
                 int device = (int) (nextDueIndex % rate);
-                batch.add(snapshot(String.format(Locale.ROOT, "PUMP-B%d-%05d", rate, device), seq++, due));
+                batch.add(snapshot(prefix + String.format(Locale.ROOT, "%05d", device), seq++, due));
                 dueAt.add(due);
                 nextDueIndex += shards;
             }
