@@ -121,6 +121,13 @@ public final class ShardIngest {
     /** Two state writes of a device (without alert steps) are at least this far apart on the consumer's clock. */
     public static final long STATE_MIN_GAP_MILLIS = 500;
 
+    /**
+     * How early in device time a record may come for its device's next one-second slot: a device whose records are
+     * a little less than a second apart (a clock that samples every 999 ms, rounding of ts) is still written at
+     * once; the slots stay a second apart, so the device still gets at most one write per second of data.
+     */
+    public static final long STATE_SLOT_TOLERANCE_MILLIS = 500;
+
     /** The journal interval of the live consumer (docs/consumer.md): chunks every 20 s of a changing device. */
     public static final long DEFAULT_JOURNAL_INTERVAL_MILLIS = 20_000;
     /** No recovery journal (offline runs: the replay, benchmarks): no queue is kept, no chunk is due. */
@@ -461,17 +468,19 @@ public final class ShardIngest {
      * the drain after each record. Counted on the consumer's clock instead, a write that lands a poll after the
      * device's second moves its next second as far, and the wait between record and write drifts through the whole
      * second (measured: device→state p50 531 ms, p99 1,039 ms at 250 records/s with the store idle). The slot of a
-     * write is a second after the previous slot or the newest {@code ts}, whichever is later, so at most one write
-     * per second of device time; the consumer's clock keeps writes {@link #STATE_MIN_GAP_MILLIS} apart (a device
-     * clock running fast cannot buy more writes than that) and gives the trailing edge.
+     * write is a second after the previous slot or the newest {@code ts}, whichever is later, and a record may come
+     * up to {@link #STATE_SLOT_TOLERANCE_MILLIS} early for its slot (a generic cell rate algorithm on device time):
+     * at most one write per second of device time over any stretch, plus one; the consumer's clock keeps writes
+     * {@link #STATE_MIN_GAP_MILLIS} apart (a device clock running fast cannot buy more writes than that) and gives
+     * the trailing edge.
      */
     static boolean isDue(DeviceLedger ledger, long nowMillis) {
         long sinceLastWrite = nowMillis - ledger.lastStateWriteMillis();
         if (sinceLastWrite >= STATE_INTERVAL_MILLIS) {
             return true; // trailing edge, or a slow device
         }
-        return sinceLastWrite >= STATE_MIN_GAP_MILLIS
-                && ledger.newestTsMillis() - ledger.stateSlotTsMillis() >= STATE_INTERVAL_MILLIS;
+        return sinceLastWrite >= STATE_MIN_GAP_MILLIS && ledger.newestTsMillis() - ledger.stateSlotTsMillis()
+                >= STATE_INTERVAL_MILLIS - STATE_SLOT_TOLERANCE_MILLIS;
     }
 
     /**
