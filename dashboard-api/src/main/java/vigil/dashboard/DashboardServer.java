@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.ParsedEndpoint;
 import org.eclipse.jetty.server.Connector;
@@ -71,6 +72,12 @@ public final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
     /** No route of this version takes a body larger than a settings document; 64 KiB leaves ample room. */
     public static final long MAX_REQUEST_BYTES = 64 * 1024;
+    /**
+     * A declared oversize body up to this size is read and discarded before the 413 goes out: closing a connection
+     * with unread request bytes makes the kernel reset it, and the client then sees a reset instead of the answer.
+     * Larger bodies are not read; the connection is closed after the answer, and such a client may see a reset.
+     */
+    static final long MAX_DRAINED_BYTES = 1024 * 1024;
 
     private final Javalin app;
     private final ChangeFeed feed;
@@ -159,7 +166,9 @@ public final class DashboardServer implements AutoCloseable {
             });
             cfg.routes.before(ctx -> {
                 // maxRequestSize applies when a handler reads the body; refuse declared oversize bodies up front.
-                if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+                long declared = ctx.contentLength();
+                if (declared > MAX_REQUEST_BYTES) {
+                    drainRefusedBody(ctx, declared);
                     throw new ContentTooLargeResponse("request body larger than " + MAX_REQUEST_BYTES + " bytes");
                 }
             });
@@ -184,6 +193,25 @@ public final class DashboardServer implements AutoCloseable {
         LOG.info("dashboard API listening on {}://{}:{} (tables {}*, tokens {})", tls ? "https" : "http",
                 config.host(), app.port(), config.tablePrefix(), config.jwksUrl() == null ? "HS256" : "JWKS");
         return new DashboardServer(app, feed, exports, tls);
+    }
+
+    /** Reads and drops a refused body so the 413 reaches the client; see {@link #MAX_DRAINED_BYTES}. */
+    private static void drainRefusedBody(Context ctx, long declared) {
+        if (declared > MAX_DRAINED_BYTES) {
+            ctx.header("Connection", "close");
+            return;
+        }
+        byte[] sink = new byte[8192];
+        long left = declared;
+        try (var in = ctx.req().getInputStream()) {
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // The client went away or stalled past the idle timeout; the answer may not reach it either way.
+            LOG.debug("refused request body not drained: {}", e.getMessage());
+        }
     }
 
     private static TokenVerifier verifier(DashboardConfig config) {
