@@ -26,6 +26,9 @@ import vigil.dashboard.audit.AuditLog;
  *   <li>run the handler, then append one audit entry with the final status (200, 403, 404, 400, 500 ...).
  * </ol>
  *
+ * A stream ({@link #protectStream}) cannot wait for its final status: its entry records the status the stream opens
+ * with (200) and is appended after the stream's checks and before its first byte is sent.
+ *
  * If the audit entry cannot be written the request fails with 503 instead of returning unaudited data. Stateless
  * and thread-safe.
  */
@@ -99,6 +102,39 @@ public final class RouteGuard {
             // Throws AuditUnavailableException (mapped to 503) before the prepared answer leaves the server.
             audit.append(new AuditEntry(
                     clock.instant(), principal.subject(), auditRole, action, deviceId, alertId, status));
+        };
+    }
+
+    /**
+     * A protected streaming route addressing no single device: the audit entry (status 200) is durable before
+     * {@link GuardedStream#open} runs, so no data leaves unaudited and an unavailable audit log still answers 503.
+     */
+    public Handler protectStream(AccessRule rule, AuditAction action, GuardedStream stream) {
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(stream, "stream");
+        return ctx -> {
+            Principal principal = authenticate(ctx);
+            Set<Role> admitted = rule.admittedRoles(principal);
+            String auditRole = AccessRule.auditRole(admitted).map(Role::claimName).orElse(principal.rolesForAudit());
+            Target target = new Target(null, null);
+            Access access;
+            try {
+                if (admitted.isEmpty()) {
+                    throw new ForbiddenResponse("this role may not use this resource");
+                }
+                access = new Access(principal, admitted);
+                stream.check(ctx, access);
+            } catch (HttpResponseException e) {
+                appendAfterFailure(principal, auditRole, action, target, e.getStatus());
+                throw e;
+            } catch (Exception e) {
+                appendAfterFailure(principal, auditRole, action, target, 500);
+                throw e;
+            }
+            // Throws AuditUnavailableException (mapped to 503) while nothing of the stream has been sent.
+            audit.append(new AuditEntry(clock.instant(), principal.subject(), auditRole, action, null, null, 200));
+            stream.open(ctx, access);
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import vigil.dashboard.audit.AuditAction;
 import vigil.dashboard.auth.Access;
 import vigil.dashboard.auth.AccessRule;
+import vigil.dashboard.auth.GuardedStream;
 import vigil.dashboard.auth.Role;
 import vigil.dashboard.auth.RouteGuard;
 
@@ -34,34 +35,42 @@ public final class EventRoutes {
     }
 
     public void register(RoutesConfig routes, RouteGuard guard) {
-        routes.get("/api/v1/events", guard.protect(READ_EVENTS, AuditAction.EVENTS_SUBSCRIBE, this::stream));
+        routes.get("/api/v1/events", guard.protectStream(READ_EVENTS, AuditAction.EVENTS_SUBSCRIBE, new Stream()));
     }
 
-    private void stream(Context ctx, Access access) throws Exception {
-        String accept = ctx.header("Accept");
-        if (accept == null || !accept.contains("text/event-stream")) {
-            throw new HttpResponseException(406, "send Accept: text/event-stream");
-        }
-        if (feed.subscriberCount() >= MAX_STREAMS) {
-            throw new HttpResponseException(503, "too many open event streams; try again later");
-        }
-        try {
-            feed.prepare();
-        } catch (FeedUnavailableException e) {
-            throw new HttpResponseException(503, "event stream unavailable; try again later");
-        }
-        new SseHandler(0L, client -> {
-            StreamSubscriber subscriber = new StreamSubscriber(client, access);
-            client.onClose(() -> feed.unsubscribe(subscriber));
-            try {
-                feed.subscribe(subscriber);
-            } catch (FeedUnavailableException e) {
-                client.close();
-                return;
+    /** Checks first (406, 503: audited as refusals), then, once the guard has audited the opening, streams. */
+    private final class Stream implements GuardedStream {
+        @Override
+        public void check(Context ctx, Access access) {
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.contains("text/event-stream")) {
+                throw new HttpResponseException(406, "send Accept: text/event-stream");
             }
-            subscriber.send("ready", java.util.Map.of());
-            client.keepAlive();
-        }).handle(ctx);
+            if (feed.subscriberCount() >= MAX_STREAMS) {
+                throw new HttpResponseException(503, "too many open event streams; try again later");
+            }
+            try {
+                feed.prepare();
+            } catch (FeedUnavailableException e) {
+                throw new HttpResponseException(503, "event stream unavailable; try again later");
+            }
+        }
+
+        @Override
+        public void open(Context ctx, Access access) {
+            new SseHandler(0L, client -> {
+                StreamSubscriber subscriber = new StreamSubscriber(client, access);
+                client.onClose(() -> feed.unsubscribe(subscriber));
+                try {
+                    feed.subscribe(subscriber);
+                } catch (FeedUnavailableException e) {
+                    client.close();
+                    return;
+                }
+                subscriber.send("ready", java.util.Map.of());
+                client.keepAlive();
+            }).handle(ctx);
+        }
     }
 
     /** One open stream. Sends are serialised on the client: the feed thread and the request thread both send. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -23,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import vigil.dashboard.DashboardServer;
 import vigil.dashboard.TestApi;
 import vigil.dashboard.auth.TokenSpec;
+import vigil.infra.local.LocalAws;
+import vigil.infra.local.LocalAwsConfig;
 import vigil.schema.Tables;
 
 /** api-v1.md "Audit log": device reads and denials are appended to the audit table. */
@@ -143,6 +146,26 @@ class AuditTrailTest {
             assertThat(reply.status).isEqualTo(503);
             assertThat(reply.contentType()).startsWith("application/problem+json");
             assertThat(reply.body).doesNotContain("ICU-4A").doesNotContain("PUMP-0042");
+        }
+    }
+
+    @Test
+    void shouldAnswer503InsteadOfOpeningAnEventStreamWhenTheAuditLogIsUnavailable() {
+        // Every table and stream in place except the audit table: the stream's own checks pass, its audit fails.
+        try (LocalAws own = LocalAws.start(LocalAwsConfig.defaults().withoutKinesis())) {
+            own.dynamoDbClient().deleteTable(b -> b.tableName(Tables.AUDIT.nameWith(own.tablePrefix())));
+            try (DashboardServer server = DashboardServer.start(TestApi.config(own), own.dynamoDbClient())) {
+                TestApi.Reply reply = api.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + server.port() + "/api/v1/events"))
+                        .header("Authorization", "Bearer " + api.token(TokenSpec.caregiver("rn-noaudit", "ICU-4A")))
+                        .header("Accept", "text/event-stream")
+                        .timeout(Duration.ofSeconds(20)) // an opened stream never ends: the send times out
+                        .build());
+
+                assertThat(reply.status).isEqualTo(503);
+                assertThat(reply.contentType()).startsWith("application/problem+json");
+                assertThat(reply.json().get("detail").asText()).contains("audit");
+            }
         }
     }
 
