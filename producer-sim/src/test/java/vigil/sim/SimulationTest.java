@@ -199,8 +199,8 @@ class SimulationTest {
         try (JsonLinesSink sink = new JsonLinesSink(bytes)) {
             Simulation simulation = new Simulation(unlimited, sink);
             CompletableFuture<SimResult> done = simulation.start();
+            awaitGenerated(simulation, 1);
             Thread.sleep(300);
-            assertThat(simulation.progress().recordsGenerated()).isPositive();
             simulation.stop();
             SimResult result = done.get(10, TimeUnit.SECONDS);
 
@@ -272,5 +272,14 @@ class SimulationTest {
 
         @Override
         public void close() {}
+    }
+
+    /** Waits (up to 30 s, a loaded machine starts slowly) until a background run has generated {@code n} records. */
+    static void awaitGenerated(Simulation simulation, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (simulation.progress().recordsGenerated() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(simulation.progress().recordsGenerated()).as("records generated").isGreaterThanOrEqualTo(n);
     }
 }

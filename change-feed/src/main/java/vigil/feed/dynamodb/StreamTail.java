@@ -40,8 +40,10 @@ import vigil.feed.TableChange;
  * again when a call returned a full page), and re-lists the shards every {@link #SHARD_REFRESH}: a shard found later
  * (DynamoDB rolls shards over about every four hours, and splits them) is read from its start, but only after its
  * parent shard is read to its end, so that the changes of one item keep their order. A reader whose iterator expired
- * continues after its last sequence number; one that fell behind the stream's 24-h retention continues at the oldest
- * change and reports a gap to the listener.
+ * (a stall over 15 min) continues after its last sequence number; if it has read nothing yet it starts its shard
+ * again (TRIM_HORIZON start or a child shard) or, positioned at LATEST by {@code start()}, continues at the newest
+ * change and reports a gap. One that fell behind the stream's 24-h retention continues at the oldest change and
+ * reports a gap. A gap is logged and handed to {@link ChangeListener#onGap}.
  *
  * <p>Cost: one GetRecords call per shard and poll interval, whether or not anything changed (streams read requests,
  * not table read units); nothing grows with the number of items. DynamoDB documents that more than two processes
@@ -78,6 +80,7 @@ public final class StreamTail implements AutoCloseable {
     private final AtomicLong getRecordsCalls = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private final AtomicLong describeCalls = new AtomicLong();
+    private final AtomicLong gaps = new AtomicLong();
 
     // Tail-thread state (start() runs before the thread is scheduled: happens-before by the executor).
     private String streamArn;
@@ -92,6 +95,7 @@ public final class StreamTail implements AutoCloseable {
         final String parentShardId;
         String iterator; // null: not started yet (waits for its parent)
         String lastSequenceNumber;
+        boolean fromLatest; // positioned at LATEST by start(): its history before that is not this reader's
 
         ShardReader(String shardId, String parentShardId) {
             this.shardId = shardId;
@@ -175,6 +179,7 @@ public final class StreamTail implements AutoCloseable {
             if (start == Start.LATEST) {
                 if (open) {
                     reader.iterator = iterator(shard.shardId(), ShardIteratorType.LATEST, null);
+                    reader.fromLatest = true;
                     readers.put(reader.shardId, reader);
                 } else {
                     finished.add(shard.shardId());
@@ -270,6 +275,16 @@ public final class StreamTail implements AutoCloseable {
         startReadyReaders();
     }
 
+    private void gap(String reason) {
+        gaps.incrementAndGet();
+        LOG.warn("{} stream: {}", tableName, reason);
+        try {
+            listener.onGap(reason);
+        } catch (RuntimeException e) {
+            LOG.warn("{} stream: the listener failed on a gap: {}", tableName, e.toString());
+        }
+    }
+
     /** Reads what the shard holds now (up to {@link #MAX_PAGES_PER_POLL} pages); true when the shard has ended. */
     private boolean readShard(ShardReader r) {
         for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
@@ -279,12 +294,20 @@ public final class StreamTail implements AutoCloseable {
                 String it = r.iterator;
                 response = streams.getRecords(b -> b.shardIterator(it).limit(PAGE));
             } catch (ExpiredIteratorException e) {
-                r.iterator = r.lastSequenceNumber == null
-                        ? iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null)
-                        : iterator(r.shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, r.lastSequenceNumber);
+                if (r.lastSequenceNumber != null) {
+                    r.iterator = iterator(r.shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, r.lastSequenceNumber);
+                } else if (r.fromLatest) {
+                    // Nothing read since start(): its position is lost, and the shard's older history (up to 24 h)
+                    // is not this reader's to deliver. Continue at the newest change and say what may be missing.
+                    r.iterator = iterator(r.shardId, ShardIteratorType.LATEST, null);
+                    gap("stream shard " + r.shardId + ": iterator expired before its first change (a stall over"
+                            + " 15 min); changes made meanwhile may be missed");
+                } else {
+                    r.iterator = iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null);
+                }
                 continue;
             } catch (TrimmedDataAccessException e) {
-                listener.onGap("stream shard " + r.shardId + " trimmed past this reader's position");
+                gap("stream shard " + r.shardId + " trimmed past this reader's position");
                 r.iterator = iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null);
                 continue;
             }
@@ -325,6 +348,11 @@ public final class StreamTail implements AutoCloseable {
     /** GetRecords calls made so far (each one streams read request). */
     public long getRecordsCalls() {
         return getRecordsCalls.get();
+    }
+
+    /** Gaps reported so far (changes that may have been missed). */
+    public long gaps() {
+        return gaps.get();
     }
 
     /** DescribeStream calls made so far. */

@@ -46,9 +46,16 @@ class StreamTailTest {
     static final class Collector implements ChangeListener {
         final List<TableChange> changes = new CopyOnWriteArrayList<>();
 
+        final List<String> gaps = new CopyOnWriteArrayList<>();
+
         @Override
         public void onChanges(List<TableChange> batch) {
             changes.addAll(batch);
+        }
+
+        @Override
+        public void onGap(String reason) {
+            gaps.add(reason);
         }
 
         List<TableChange> awaitAtLeast(int n) throws InterruptedException {
@@ -118,6 +125,58 @@ class StreamTailTest {
             assertThat(collector.changes).anyMatch(c -> c.keys().get("deviceId").s().equals("FEED-H")
                     && version(c) == 7);
         }
+    }
+
+    @Test
+    void aLatestReaderWhoseIteratorExpiresBeforeItsFirstChangeDoesNotReplayHistoryAndReportsAGap() throws Exception {
+        put("EXP-OLD", 1); // the stream's history before start: must not be delivered
+        ExpiringStreamsClient expiring = new ExpiringStreamsClient(streams);
+        expiring.expireNext(1);
+        Collector collector = new Collector();
+        try (StreamTail tail = new StreamTail(dynamo, expiring, table(), StreamTail.Start.LATEST,
+                Duration.ofMillis(50), collector, "test-tail")) {
+            tail.start();
+            awaitExpired(expiring, 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (collector.gaps.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10); // reported once the reader is positioned again: what comes after is delivered
+            }
+            put("EXP-NEW", 1);
+            collector.awaitAtLeast(1);
+            Thread.sleep(300); // anything replayed from the history would arrive with or right after it
+
+            assertThat(collector.changes).extracting(c -> c.keys().get("deviceId").s()).containsExactly("EXP-NEW");
+            assertThat(collector.gaps).hasSize(1).allSatisfy(g -> assertThat(g).contains("expired"));
+            assertThat(tail.gaps()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReaderWhoseIteratorExpiresAfterAChangeContinuesAfterItWithoutAGap() throws Exception {
+        ExpiringStreamsClient expiring = new ExpiringStreamsClient(streams);
+        Collector collector = new Collector();
+        try (StreamTail tail = new StreamTail(dynamo, expiring, table(), StreamTail.Start.LATEST,
+                Duration.ofMillis(50), collector, "test-tail")) {
+            tail.start();
+            put("EXP-AFTER", 1);
+            collector.awaitAtLeast(1);
+            expiring.expireNext(1);
+            awaitExpired(expiring, 1);
+            put("EXP-AFTER", 2);
+            collector.awaitAtLeast(2);
+            Thread.sleep(300);
+
+            assertThat(collector.changes).extracting(StreamTailTest::version).containsExactly(1L, 2L);
+            assertThat(collector.gaps).isEmpty();
+        }
+    }
+
+    private static void awaitExpired(ExpiringStreamsClient client, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (client.expired() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(client.expired()).as("injected expiries").isEqualTo(n);
     }
 
     @Test

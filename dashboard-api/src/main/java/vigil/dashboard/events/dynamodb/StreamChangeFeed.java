@@ -2,6 +2,7 @@ package vigil.dashboard.events.dynamodb;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import vigil.dashboard.device.DeviceView;
 import vigil.dashboard.device.dynamodb.DynamoDeviceStateStore;
 import vigil.dashboard.events.ChangeFeed;
 import vigil.dashboard.events.FeedUnavailableException;
+import vigil.feed.ChangeListener;
 import vigil.feed.TableChange;
 import vigil.feed.dynamodb.StreamTail;
 import vigil.feed.dynamodb.StreamUnavailableException;
@@ -134,7 +136,17 @@ public final class StreamChangeFeed implements ChangeFeed {
             return;
         }
         StreamTail alertsTail = new StreamTail(dynamo, streams, alertTable, StreamTail.Start.LATEST, pollInterval,
-                this::onAlertChanges, "events-alert-stream");
+                new ChangeListener() {
+                    @Override
+                    public void onChanges(List<TableChange> changes) {
+                        onAlertChanges(changes);
+                    }
+
+                    @Override
+                    public void onGap(String reason) {
+                        rereadOpenAlerts();
+                    }
+                }, "events-alert-stream");
         StreamTail devicesTail = new StreamTail(dynamo, streams, deviceTable, StreamTail.Start.LATEST, pollInterval,
                 this::onDeviceChanges, "events-device-stream");
         try {
@@ -191,6 +203,26 @@ public final class StreamChangeFeed implements ChangeFeed {
             openAlerts.merge(a.alertId(), a, (old, now) -> now.historyCount() >= old.historyCount() ? now : old);
         } else {
             openAlerts.remove(a.alertId());
+        }
+    }
+
+    /**
+     * After a gap in the alert stream (changes may be lost): the open-alert map is built again by one read of the
+     * open-alert index, as at start. Device changes lost in a gap are not replayed: clients see each device's next
+     * change (the tail logs the gap).
+     */
+    private void rereadOpenAlerts() {
+        try {
+            List<AlertView> open = alerts.open(null, 0L);
+            Set<String> ids = new HashSet<>();
+            for (AlertView a : open) {
+                ids.add(a.alertId());
+                remember(a);
+            }
+            openAlerts.keySet().retainAll(ids);
+            LOG.info("alert stream gap: {} open alerts read again", openAlerts.size());
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            LOG.warn("alert stream gap: open alerts not read again ({}); the map is kept as it was", e.toString());
         }
     }
 
