@@ -130,7 +130,7 @@ class StreamTailTest {
     @Test
     void aLatestReaderWhoseIteratorExpiresBeforeItsFirstChangeDoesNotReplayHistoryAndReportsAGap() throws Exception {
         put("EXP-OLD", 1); // the stream's history before start: must not be delivered
-        ExpiringStreamsClient expiring = new ExpiringStreamsClient(streams);
+        FaultyStreamsClient expiring = new FaultyStreamsClient(streams); // not closed: streams is the class's
         expiring.expireNext(1);
         Collector collector = new Collector();
         try (StreamTail tail = new StreamTail(dynamo, expiring, table(), StreamTail.Start.LATEST,
@@ -153,7 +153,7 @@ class StreamTailTest {
 
     @Test
     void aReaderWhoseIteratorExpiresAfterAChangeContinuesAfterItWithoutAGap() throws Exception {
-        ExpiringStreamsClient expiring = new ExpiringStreamsClient(streams);
+        FaultyStreamsClient expiring = new FaultyStreamsClient(streams); // not closed: streams is the class's
         Collector collector = new Collector();
         try (StreamTail tail = new StreamTail(dynamo, expiring, table(), StreamTail.Start.LATEST,
                 Duration.ofMillis(50), collector, "test-tail")) {
@@ -171,7 +171,7 @@ class StreamTailTest {
         }
     }
 
-    private static void awaitExpired(ExpiringStreamsClient client, int n) throws InterruptedException {
+    private static void awaitExpired(FaultyStreamsClient client, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (client.expired() < n && System.nanoTime() < deadline) {
             Thread.sleep(10);

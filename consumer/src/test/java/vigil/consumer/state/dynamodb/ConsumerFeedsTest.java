@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,16 +13,9 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
-import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
-import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
-import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.SettingsCache;
+import vigil.feed.dynamodb.FaultyStreamsClient;
 import vigil.feed.dynamodb.StreamClients;
 import vigil.infra.local.LocalAws;
 import vigil.infra.local.LocalAwsConfig;
@@ -113,67 +105,21 @@ class ConsumerFeedsTest {
      */
     @Test
     void readsTheTableAgainWhenTheStreamReportsAGap() throws Exception {
-        LosingStreamsClient losing = new LosingStreamsClient(StreamClients.like(dynamo));
+        FaultyStreamsClient losing = new FaultyStreamsClient(StreamClients.like(dynamo));
         SettingsCache cache = new SettingsCache();
         try (DynamoSettingsFeed feed = new DynamoSettingsFeed(async, losing, aws.tablePrefix(), cache,
                 Duration.ofMillis(50))) {
             feed.start();
-            losing.blind = true;
+            losing.blind(true);
             put("PUMP-GAP1", 1, 6.5);
-            await(() -> losing.dropped.get() > 0, "the change is lost to the stream");
+            await(() -> losing.dropped() > 0, "the change is lost to the stream");
             assertThat(cache.settingsFor("PUMP-GAP1")).isNull();
 
-            losing.blind = false;
-            losing.expireNext = true;
+            losing.blind(false);
+            losing.expireNext(1);
             await(() -> cache.settingsFor("PUMP-GAP1") != null, "the lost document arrives by the read after the gap");
             assertThat(cache.settingsFor("PUMP-GAP1").thresholdOverrides())
                     .containsEntry("FLOW_ACCURACY_DRIFT.raisePct", 6.5);
-        }
-    }
-
-    /** The real streams client, made to lose records and expire an iterator on request. */
-    private static final class LosingStreamsClient implements DynamoDbStreamsClient {
-        private final DynamoDbStreamsClient real;
-        volatile boolean blind;
-        volatile boolean expireNext;
-        final AtomicInteger dropped = new AtomicInteger();
-
-        LosingStreamsClient(DynamoDbStreamsClient real) {
-            this.real = real;
-        }
-
-        @Override
-        public GetRecordsResponse getRecords(GetRecordsRequest request) {
-            if (expireNext) {
-                expireNext = false;
-                throw ExpiredIteratorException.builder().message("injected: iterator expired").build();
-            }
-            GetRecordsResponse response = real.getRecords(request);
-            if (blind && response.hasRecords() && !response.records().isEmpty()) {
-                dropped.addAndGet(response.records().size());
-                return response.toBuilder().records(List.of()).build();
-            }
-            return response;
-        }
-
-        @Override
-        public DescribeStreamResponse describeStream(DescribeStreamRequest request) {
-            return real.describeStream(request);
-        }
-
-        @Override
-        public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
-            return real.getShardIterator(request);
-        }
-
-        @Override
-        public String serviceName() {
-            return real.serviceName();
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package vigil.feed.dynamodb;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamRequest;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
@@ -11,24 +12,41 @@ import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The real streams client, except that the next {@code n} GetRecords calls fail as if their iterator had expired
- * (which takes a 15-minute stall on the real service). Thread-safe.
+ * The real streams client with two faults on request, for the situations a reader meets only after long stalls:
+ * the next {@code n} GetRecords calls fail as if their iterator had expired (15 min on the real service), and, while
+ * blind, GetRecords answers without its records (what a reader stalled past the retention has lost). Shared with
+ * the consumer's and the API's tests (this module's test-jar). Thread-safe.
  */
-final class ExpiringStreamsClient implements DynamoDbStreamsClient {
+public final class FaultyStreamsClient implements DynamoDbStreamsClient {
     private final DynamoDbStreamsClient real;
     private final AtomicInteger expireNext = new AtomicInteger();
     private final AtomicInteger expired = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private volatile boolean blind;
 
-    ExpiringStreamsClient(DynamoDbStreamsClient real) {
+    /** @param real the client to delegate to; closed with this one */
+    public FaultyStreamsClient(DynamoDbStreamsClient real) {
         this.real = real;
     }
 
-    void expireNext(int calls) {
+    /** The next {@code calls} GetRecords calls fail with an expired iterator. */
+    public void expireNext(int calls) {
         expireNext.set(calls);
     }
 
-    int expired() {
+    /** While true, records are read and dropped. */
+    public void blind(boolean on) {
+        blind = on;
+    }
+
+    /** GetRecords calls failed so far. */
+    public int expired() {
         return expired.get();
+    }
+
+    /** Records dropped so far. */
+    public int dropped() {
+        return dropped.get();
     }
 
     @Override
@@ -37,7 +55,12 @@ final class ExpiringStreamsClient implements DynamoDbStreamsClient {
             expired.incrementAndGet();
             throw ExpiredIteratorException.builder().message("injected: iterator expired").build();
         }
-        return real.getRecords(request);
+        GetRecordsResponse response = real.getRecords(request);
+        if (blind && response.hasRecords() && !response.records().isEmpty()) {
+            dropped.addAndGet(response.records().size());
+            return response.toBuilder().records(List.of()).build();
+        }
+        return response;
     }
 
     @Override
@@ -57,6 +80,6 @@ final class ExpiringStreamsClient implements DynamoDbStreamsClient {
 
     @Override
     public void close() {
-        // the real client belongs to the test class
+        real.close();
     }
 }
