@@ -61,8 +61,11 @@ class QuarantineEndToEndIT {
     static void startStack() {
         // One shard: every user record of an aggregate must hash into the shard it is sent to (KplAggregator).
         aws = LocalAws.start(LocalAwsConfig.defaults().withShardCount(1));
+        // The duplicate counts are asserted exactly: a 10-s failover keeps a stall of the loaded machine from
+        // expiring the one worker's lease, whose retake would read records again and count more duplicates.
         ConsumerConfig config = ConsumerConfig.local(
-                aws.kinesisEndpoint(), aws.dynamoDbEndpoint(), aws.streamName(), aws.tablePrefix());
+                aws.kinesisEndpoint(), aws.dynamoDbEndpoint(), aws.streamName(), aws.tablePrefix())
+                .withLeaseTuning(Duration.ofSeconds(10), ConsumerConfig.LeaseTuning.SHORT);
         consumer = VigilConsumer.start(config, LocalAws.credentials(), new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
