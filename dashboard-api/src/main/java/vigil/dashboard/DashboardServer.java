@@ -30,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.net.MalformedURLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,8 @@ public final class DashboardServer implements AutoCloseable {
      * Larger bodies are not read; the connection is closed after the answer, and such a client may see a reset.
      */
     static final long MAX_DRAINED_BYTES = 1024 * 1024;
+    /** Longest a refused body is drained for, in all. */
+    static final long MAX_DRAIN_MILLIS = 2_000;
 
     private final Javalin app;
     private final ChangeFeed feed;
@@ -195,22 +198,45 @@ public final class DashboardServer implements AutoCloseable {
         return new DashboardServer(app, feed, exports, tls);
     }
 
-    /** Reads and drops a refused body so the 413 reaches the client; see {@link #MAX_DRAINED_BYTES}. */
+    /**
+     * Reads and drops a refused body so the 413 reaches the client; see {@link #MAX_DRAINED_BYTES}. Runs before
+     * authentication, so it only takes what has arrived and waits at most {@link #MAX_DRAIN_MILLIS} in all: a client
+     * trickling its body cannot hold a request thread. A client that sent {@code Expect: 100-continue} has sent no
+     * body yet and gets the 413 instead of the go-ahead, so nothing is read.
+     */
     private static void drainRefusedBody(Context ctx, long declared) {
+        String expect = ctx.header("Expect");
+        if (expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue")) {
+            return;
+        }
         if (declared > MAX_DRAINED_BYTES) {
             ctx.header("Connection", "close");
             return;
         }
         byte[] sink = new byte[8192];
         long left = declared;
-        try (var in = ctx.req().getInputStream()) {
-            int n;
-            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+        long deadline = System.nanoTime() + MAX_DRAIN_MILLIS * 1_000_000L;
+        try {
+            var in = ctx.req().getInputStream();
+            while (left > 0 && System.nanoTime() < deadline) {
+                int available = in.available();
+                if (available <= 0) {
+                    Thread.sleep(2);
+                    continue;
+                }
+                int n = in.read(sink, 0, (int) Math.min(sink.length, Math.min(available, left)));
+                if (n < 0) {
+                    break;
+                }
                 left -= n;
             }
         } catch (IOException e) {
-            // The client went away or stalled past the idle timeout; the answer may not reach it either way.
             LOG.debug("refused request body not drained: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (left > 0) {
+            ctx.header("Connection", "close"); // not all read: the connection cannot carry another request
         }
     }
 

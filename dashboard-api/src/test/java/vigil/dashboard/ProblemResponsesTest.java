@@ -2,7 +2,14 @@ package vigil.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +66,52 @@ class ProblemResponsesTest {
 
         assertThat(reply.status).isEqualTo(413);
         assertThat(reply.json().get("status").asInt()).isEqualTo(413);
+    }
+
+    @Test
+    void shouldAnswer413BeforeTheBodyToAClientThatExpects100Continue() throws Exception {
+        // A raw connection: the JDK 17 HTTP client waits forever when the answer to Expect is not 100.
+        try (Socket socket = new Socket("127.0.0.1", api.uri("/").getPort())) {
+            socket.setSoTimeout(20_000);
+            String head = "POST /api/v1/devices HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + api.token(TokenSpec.deviceAdmin("biomed-big")) + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + DashboardServer.MAX_DRAINED_BYTES + "\r\n"
+                    + "Expect: 100-continue\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+
+            // No body sent: the refusal comes instead of the go-ahead.
+            assertThat(in.readLine()).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void shouldAnswer413AndCloseWhenAnOversizeBodyStopsComing() throws Exception {
+        // Declares 1 MiB, sends 100 bytes, then nothing: the drain gives up after its budget (2 s), not after
+        // Jetty's idle timeout (30 s), which would outlast this socket's 20-s read timeout.
+        try (Socket socket = new Socket("127.0.0.1", api.uri("/").getPort())) {
+            socket.setSoTimeout(20_000);
+            String head = "POST /api/v1/devices HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: " + DashboardServer.MAX_DRAINED_BYTES + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[100]);
+            socket.getOutputStream().flush();
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+
+            assertThat(in.readLine()).startsWith("HTTP/1.1 413");
+            List<String> headers = new ArrayList<>();
+            for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+                headers.add(line.toLowerCase(Locale.ROOT));
+            }
+            assertThat(headers).contains("connection: close");
+        }
     }
 
     private static TestApi.Reply postBody(int bytes) {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
@@ -248,9 +249,23 @@ public final class StreamTail implements AutoCloseable {
             refreshShards();
         }
         List<String> done = new ArrayList<>();
+        RuntimeException failure = null;
         for (ShardReader r : readers.values()) {
-            if (r.iterator != null && readShard(r)) {
+            if (r.iterator == null) {
+                continue;
+            }
+            try {
+                if (readShard(r)) {
+                    done.add(r.shardId);
+                }
+            } catch (ResourceNotFoundException e) {
+                gap("stream shard " + r.shardId + " no longer exists (past the 24-h retention); its unread changes"
+                        + " are lost");
                 done.add(r.shardId);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e; // the other shards still get their turn; reported after them
+                }
             }
         }
         if (!done.isEmpty()) {
@@ -259,6 +274,9 @@ public final class StreamTail implements AutoCloseable {
                 finished.add(id);
             }
             refreshShards(); // a closed shard has children: find and start them now
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -285,6 +303,27 @@ public final class StreamTail implements AutoCloseable {
         }
     }
 
+    /** A new iterator for a reader whose iterator expired (a stall over 15 min). */
+    private String renewExpired(ShardReader r) {
+        try {
+            if (r.lastSequenceNumber != null) {
+                return iterator(r.shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, r.lastSequenceNumber);
+            }
+            if (r.fromLatest) {
+                // Nothing read since start(): its position is lost, and the shard's older history (up to 24 h) is
+                // not this reader's to deliver. Continue at the newest change and say what may be missing.
+                String latest = iterator(r.shardId, ShardIteratorType.LATEST, null);
+                gap("stream shard " + r.shardId + ": iterator expired before its first change (a stall over"
+                        + " 15 min); changes made meanwhile may be missed");
+                return latest;
+            }
+            return iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null);
+        } catch (TrimmedDataAccessException e) {
+            gap("stream shard " + r.shardId + " trimmed past this reader's position");
+            return iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null);
+        }
+    }
+
     /** Reads what the shard holds now (up to {@link #MAX_PAGES_PER_POLL} pages); true when the shard has ended. */
     private boolean readShard(ShardReader r) {
         for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
@@ -294,17 +333,7 @@ public final class StreamTail implements AutoCloseable {
                 String it = r.iterator;
                 response = streams.getRecords(b -> b.shardIterator(it).limit(PAGE));
             } catch (ExpiredIteratorException e) {
-                if (r.lastSequenceNumber != null) {
-                    r.iterator = iterator(r.shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, r.lastSequenceNumber);
-                } else if (r.fromLatest) {
-                    // Nothing read since start(): its position is lost, and the shard's older history (up to 24 h)
-                    // is not this reader's to deliver. Continue at the newest change and say what may be missing.
-                    r.iterator = iterator(r.shardId, ShardIteratorType.LATEST, null);
-                    gap("stream shard " + r.shardId + ": iterator expired before its first change (a stall over"
-                            + " 15 min); changes made meanwhile may be missed");
-                } else {
-                    r.iterator = iterator(r.shardId, ShardIteratorType.TRIM_HORIZON, null);
-                }
+                r.iterator = renewExpired(r);
                 continue;
             } catch (TrimmedDataAccessException e) {
                 gap("stream shard " + r.shardId + " trimmed past this reader's position");

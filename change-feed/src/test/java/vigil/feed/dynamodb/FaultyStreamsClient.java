@@ -9,12 +9,14 @@ import software.amazon.awssdk.services.dynamodb.model.GetRecordsRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * The real streams client with two faults on request, for the situations a reader meets only after long stalls:
- * the next {@code n} GetRecords calls fail as if their iterator had expired (15 min on the real service), and, while
- * blind, GetRecords answers without its records (what a reader stalled past the retention has lost). Shared with
+ * the next {@code n} GetRecords calls fail as if their iterator had expired (15 min on the real service), the next
+ * iterator after a sequence number fails as trimmed (24 h behind), and, while blind, GetRecords answers without its records (what a reader stalled past the retention has lost). Shared with
  * the consumer's and the API's tests (this module's test-jar). Thread-safe.
  */
 public final class FaultyStreamsClient implements DynamoDbStreamsClient {
@@ -23,6 +25,7 @@ public final class FaultyStreamsClient implements DynamoDbStreamsClient {
     private final AtomicInteger expired = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
     private volatile boolean blind;
+    private volatile boolean trimNextAfterSequence;
 
     /** @param real the client to delegate to; closed with this one */
     public FaultyStreamsClient(DynamoDbStreamsClient real) {
@@ -32,6 +35,11 @@ public final class FaultyStreamsClient implements DynamoDbStreamsClient {
     /** The next {@code calls} GetRecords calls fail with an expired iterator. */
     public void expireNext(int calls) {
         expireNext.set(calls);
+    }
+
+    /** The next AFTER_SEQUENCE_NUMBER iterator request fails as if the stream had trimmed past that position. */
+    public void trimNextAfterSequence() {
+        trimNextAfterSequence = true;
     }
 
     /** While true, records are read and dropped. */
@@ -70,6 +78,10 @@ public final class FaultyStreamsClient implements DynamoDbStreamsClient {
 
     @Override
     public GetShardIteratorResponse getShardIterator(GetShardIteratorRequest request) {
+        if (request.shardIteratorType() == ShardIteratorType.AFTER_SEQUENCE_NUMBER && trimNextAfterSequence) {
+            trimNextAfterSequence = false;
+            throw TrimmedDataAccessException.builder().message("injected: trimmed past the position").build();
+        }
         return real.getShardIterator(request);
     }
 

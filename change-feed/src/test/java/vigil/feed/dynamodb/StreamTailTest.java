@@ -171,6 +171,32 @@ class StreamTailTest {
         }
     }
 
+    @Test
+    void aReaderThatExpiredAndWasTrimmedPastItsPositionRereadsWhatIsHeldAndReportsAGap() throws Exception {
+        FaultyStreamsClient faulty = new FaultyStreamsClient(streams); // not closed: streams is the class's
+        Collector collector = new Collector();
+        try (StreamTail tail = new StreamTail(dynamo, faulty, table(), StreamTail.Start.LATEST,
+                Duration.ofMillis(50), collector, "test-tail")) {
+            tail.start();
+            put("EXP-TRIM", 1);
+            collector.awaitAtLeast(1);
+            faulty.trimNextAfterSequence();
+            faulty.expireNext(1);
+            awaitExpired(faulty, 1);
+            put("EXP-TRIM", 2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (collector.changes.stream().noneMatch(c -> c.keys().get("deviceId").s().equals("EXP-TRIM")
+                    && version(c) == 2) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            // At least once: from the oldest change held, so version 1 (and older items) may come again.
+            assertThat(collector.changes).anyMatch(c -> c.keys().get("deviceId").s().equals("EXP-TRIM")
+                    && version(c) == 2);
+            assertThat(collector.gaps).singleElement().satisfies(g -> assertThat(g).contains("trimmed"));
+        }
+    }
+
     private static void awaitExpired(FaultyStreamsClient client, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (client.expired() < n && System.nanoTime() < deadline) {

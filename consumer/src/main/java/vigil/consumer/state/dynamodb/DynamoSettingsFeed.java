@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -63,6 +64,8 @@ public final class DynamoSettingsFeed implements AutoCloseable {
         return t;
     });
     private volatile boolean loaded;
+    /** A read of the table is scheduled or retrying: further gaps need no other. */
+    private final AtomicBoolean reloadPending = new AtomicBoolean();
 
     public DynamoSettingsFeed(DynamoDbAsyncClient dynamo, String tablePrefix, SettingsCache cache,
             Duration pollInterval) {
@@ -86,8 +89,10 @@ public final class DynamoSettingsFeed implements AutoCloseable {
                     @Override
                     public void onGap(String reason) {
                         // The stream may have skipped changes: read the table once more, as at start.
-                        LOG.warn("settings stream gap; reading {} once again", table);
-                        loadUntilDone(Duration.ZERO);
+                        if (reloadPending.compareAndSet(false, true)) { // one read for gaps reported together
+                            LOG.warn("settings stream gap; reading {} once again", table);
+                            loadUntilDone(Duration.ZERO);
+                        }
                     }
                 },
                 "settings-stream");
@@ -101,6 +106,7 @@ public final class DynamoSettingsFeed implements AutoCloseable {
     public void start() {
         tail.start();
         if (!loadOnce()) {
+            reloadPending.set(true);
             loadUntilDone(LOAD_RETRY);
         }
     }
@@ -109,7 +115,9 @@ public final class DynamoSettingsFeed implements AutoCloseable {
     private void loadUntilDone(Duration delay) {
         try {
             loader.schedule(() -> {
+                reloadPending.set(false); // a gap reported from here on is covered by a later read
                 if (!loadOnce()) {
+                    reloadPending.set(true);
                     loadUntilDone(LOAD_RETRY);
                 }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
