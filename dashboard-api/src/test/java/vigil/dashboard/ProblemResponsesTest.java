@@ -3,6 +3,7 @@ package vigil.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -72,17 +73,7 @@ class ProblemResponsesTest {
     void shouldAnswer413BeforeTheBodyToAClientThatExpects100Continue() throws Exception {
         // A raw connection: the JDK 17 HTTP client waits forever when the answer to Expect is not 100.
         try (Socket socket = new Socket("127.0.0.1", api.uri("/").getPort())) {
-            socket.setSoTimeout(20_000);
-            String head = "POST /api/v1/devices HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\n"
-                    + "Authorization: Bearer " + api.token(TokenSpec.deviceAdmin("biomed-big")) + "\r\n"
-                    + "Content-Type: application/json\r\n"
-                    + "Content-Length: " + DashboardServer.MAX_DRAINED_BYTES + "\r\n"
-                    + "Expect: 100-continue\r\n\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            BufferedReader in = new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in = sendOversizeHead(socket, "Expect: 100-continue\r\n", 0);
 
             // No body sent: the refusal comes instead of the go-ahead.
             assertThat(in.readLine()).startsWith("HTTP/1.1 413");
@@ -94,16 +85,7 @@ class ProblemResponsesTest {
         // Declares 1 MiB, sends 100 bytes, then nothing: the drain gives up after its budget (2 s), not after
         // Jetty's idle timeout (30 s), which would outlast this socket's 20-s read timeout.
         try (Socket socket = new Socket("127.0.0.1", api.uri("/").getPort())) {
-            socket.setSoTimeout(20_000);
-            String head = "POST /api/v1/devices HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\n"
-                    + "Content-Type: application/json\r\n"
-                    + "Content-Length: " + DashboardServer.MAX_DRAINED_BYTES + "\r\n\r\n";
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().write(new byte[100]);
-            socket.getOutputStream().flush();
-            BufferedReader in = new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in = sendOversizeHead(socket, "", 100);
 
             assertThat(in.readLine()).startsWith("HTTP/1.1 413");
             List<String> headers = new ArrayList<>();
@@ -112,6 +94,22 @@ class ProblemResponsesTest {
             }
             assertThat(headers).contains("connection: close");
         }
+    }
+
+    /** Sends a POST declaring a 1-MiB body, then {@code bodyBytes} of it; returns the answer's reader. */
+    private static BufferedReader sendOversizeHead(Socket socket, String extraHeaders, int bodyBytes)
+            throws IOException {
+        socket.setSoTimeout(20_000);
+        String head = "POST /api/v1/devices HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + api.token(TokenSpec.deviceAdmin("biomed-big")) + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + DashboardServer.MAX_DRAINED_BYTES + "\r\n"
+                + extraHeaders + "\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[bodyBytes]);
+        socket.getOutputStream().flush();
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
     }
 
     private static TestApi.Reply postBody(int bytes) {

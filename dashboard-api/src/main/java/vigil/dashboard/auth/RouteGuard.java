@@ -79,29 +79,11 @@ public final class RouteGuard {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(handler, "handler");
         return ctx -> {
-            Principal principal = authenticate(ctx);
-            Set<Role> admitted = rule.admittedRoles(principal);
-            String auditRole = AccessRule.auditRole(admitted).map(Role::claimName).orElse(principal.rolesForAudit());
-            String deviceId = truncate(deviceIdOf.apply(ctx));
-            String alertId = truncate(alertIdOf.apply(ctx));
-            Target target = new Target(deviceId, alertId);
-            int status;
-            try {
-                if (admitted.isEmpty()) {
-                    throw new ForbiddenResponse("this role may not use this resource");
-                }
-                handler.handle(ctx, new Access(principal, admitted));
-                status = ctx.statusCode();
-            } catch (HttpResponseException e) {
-                appendAfterFailure(principal, auditRole, action, target, e.getStatus());
-                throw e;
-            } catch (Exception e) {
-                appendAfterFailure(principal, auditRole, action, target, 500);
-                throw e;
-            }
-            // Throws AuditUnavailableException (mapped to 503) before the prepared answer leaves the server.
-            audit.append(new AuditEntry(
-                    clock.instant(), principal.subject(), auditRole, action, deviceId, alertId, status));
+            Target target = new Target(truncate(deviceIdOf.apply(ctx)), truncate(alertIdOf.apply(ctx)));
+            guarded(ctx, rule, action, target, access -> {
+                handler.handle(ctx, access);
+                return ctx.statusCode();
+            }, null);
         };
     }
 
@@ -113,29 +95,48 @@ public final class RouteGuard {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(stream, "stream");
-        return ctx -> {
-            Principal principal = authenticate(ctx);
-            Set<Role> admitted = rule.admittedRoles(principal);
-            String auditRole = AccessRule.auditRole(admitted).map(Role::claimName).orElse(principal.rolesForAudit());
-            Target target = new Target(null, null);
-            Access access;
-            try {
-                if (admitted.isEmpty()) {
-                    throw new ForbiddenResponse("this role may not use this resource");
-                }
-                access = new Access(principal, admitted);
-                stream.check(ctx, access);
-            } catch (HttpResponseException e) {
-                appendAfterFailure(principal, auditRole, action, target, e.getStatus());
-                throw e;
-            } catch (Exception e) {
-                appendAfterFailure(principal, auditRole, action, target, 500);
-                throw e;
+        return ctx -> guarded(ctx, rule, action, new Target(null, null), access -> {
+            stream.check(ctx, access);
+            return 200; // the status the stream opens with
+        }, stream::open);
+    }
+
+    /** What runs before the audit entry; returns the status to record. Throws to refuse. */
+    @FunctionalInterface
+    private interface AuditedStep {
+        int run(Access access) throws Exception;
+    }
+
+    /**
+     * Authenticates, admits by role (else 403), runs {@code step}, appends the audit entry with its status (a
+     * refusal's entry carries the refusal's status), then runs {@code afterAudit} when given.
+     */
+    private void guarded(Context ctx, AccessRule rule, AuditAction action, Target target, AuditedStep step,
+            GuardedHandler afterAudit) throws Exception {
+        Principal principal = authenticate(ctx);
+        Set<Role> admitted = rule.admittedRoles(principal);
+        String auditRole = AccessRule.auditRole(admitted).map(Role::claimName).orElse(principal.rolesForAudit());
+        Access access;
+        int status;
+        try {
+            if (admitted.isEmpty()) {
+                throw new ForbiddenResponse("this role may not use this resource");
             }
-            // Throws AuditUnavailableException (mapped to 503) while nothing of the stream has been sent.
-            audit.append(new AuditEntry(clock.instant(), principal.subject(), auditRole, action, null, null, 200));
-            stream.open(ctx, access);
-        };
+            access = new Access(principal, admitted);
+            status = step.run(access);
+        } catch (HttpResponseException e) {
+            appendAfterFailure(principal, auditRole, action, target, e.getStatus());
+            throw e;
+        } catch (Exception e) {
+            appendAfterFailure(principal, auditRole, action, target, 500);
+            throw e;
+        }
+        // Throws AuditUnavailableException (mapped to 503) before the prepared answer leaves the server.
+        audit.append(new AuditEntry(
+                clock.instant(), principal.subject(), auditRole, action, target.deviceId(), target.alertId(), status));
+        if (afterAudit != null) {
+            afterAudit.handle(ctx, access);
+        }
     }
 
     private Principal authenticate(Context ctx) {
