@@ -224,7 +224,8 @@ class DashboardBrowserIT {
     /** Labels with units and the infusion progress of a pump; no camel-case field name on the page. */
     private static Path checkPumpPage(WebDriver browser, String deviceId) throws Exception {
         openDevicePage(browser, deviceId);
-        String summary = browser.findElement(By.id("device-summary")).getText();
+        List<String> page = devicePageText(browser, "infusion");
+        String summary = page.get(0);
         assertThat(summary).containsPattern("Rate: \\d+(\\.\\d)? mL/h")
                 .containsPattern("Infused: \\d+(\\.\\d)? mL")
                 .containsPattern("Volume to be infused: \\d+(\\.\\d)? mL")
@@ -233,7 +234,7 @@ class DashboardBrowserIT {
                 .containsPattern("Power: (mains|battery)")
                 .containsPattern("State: (running|paused|stopped|kvo)")
                 .doesNotContainPattern("[a-z]+(Ml|MmHg|Pct)\\b");
-        String progress = browser.findElement(By.cssSelector("[data-progress='infusion'] .progress-text")).getText();
+        String progress = page.get(1);
         assertThat(progress).matches("\\d+(\\.\\d)? of \\d+(\\.\\d)? mL");
         return screenshot(browser, "device-pump.png");
     }
@@ -241,7 +242,8 @@ class DashboardBrowserIT {
     /** Labels with units and the treatment progress of a dialysis machine. */
     private static Path checkDialysisPage(WebDriver browser, String deviceId) throws Exception {
         openDevicePage(browser, deviceId);
-        String summary = browser.findElement(By.id("device-summary")).getText();
+        List<String> page = devicePageText(browser, "treatment");
+        String summary = page.get(0);
         assertThat(summary).containsPattern("Blood flow: \\d+ mL/min")
                 .containsPattern("Dialysate flow: \\d+ mL/min")
                 .containsPattern("Transmembrane pressure: -?\\d+ mmHg")
@@ -250,9 +252,25 @@ class DashboardBrowserIT {
                 .containsPattern("Acid concentrate left: \\d+ mL")
                 .containsPattern("Ultrafilter hours: \\d+ h")
                 .doesNotContainPattern("[a-z]+(Ml|MmHg|MsCm|PerMin|Min)\\b");
-        assertThat(browser.findElement(By.cssSelector("[data-progress='treatment'] .progress-text")).getText())
+        assertThat(page.get(1))
                 .matches("\\d+(\\.\\d)? of \\d+(\\.\\d)? min");
         return screenshot(browser, "device-dialysis.png");
+    }
+
+    /**
+     * The device page's summary text and the text of its progress bar of {@code kind}, read in one script call: the
+     * page re-renders on every event, so elements found by one call can be gone by the next (a stale element failed
+     * a CI run). Waits until the progress bar is there.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> devicePageText(WebDriver browser, String kind) throws InterruptedException {
+        return waitFor(Duration.ofSeconds(10), "the device page's summary and " + kind + " progress", () -> {
+            List<String> texts = (List<String>) ((JavascriptExecutor) browser).executeScript("""
+                    const summary = document.getElementById('device-summary');
+                    const progress = document.querySelector("[data-progress='" + arguments[0] + "'] .progress-text");
+                    return summary && progress ? [summary.innerText, progress.innerText] : null;""", kind);
+            return texts;
+        });
     }
 
     private static void openDevicePage(WebDriver browser, String deviceId) throws InterruptedException {
