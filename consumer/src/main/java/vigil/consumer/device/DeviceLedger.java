@@ -50,6 +50,9 @@ public final class DeviceLedger {
     private long lastChunkSeq; // number of the last chunk taken (the next delta's link); 0: none yet
     private long nextChunkSeq = 1;
     private int chunksSinceBase = -1; // deltas since the last base; -1: the next chunk must be a base
+    // Restored ledgers: the settings version the journal's newest chunk recorded (format 4), for the new owner.
+    private boolean journaledSettingsKnown;
+    private long journaledSettingsVersion = DeviceRules.NO_SETTINGS;
     private boolean journalDirty; // a change no chunk holds yet
     private int journalEpoch; // bumped by every chunk taken (the shard's journal queue compares it)
 
@@ -213,6 +216,7 @@ public final class DeviceLedger {
             buffer.writeInt(record.length);
             buffer.write(record);
             rules.writeJournal(buffer, base);
+            buffer.writeLong(rules.settingsVersion()); // format 4: last, so a format-3 body is this one without it
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory buffer", e); // RecoveryBuffer does not fail
         }
@@ -252,6 +256,8 @@ public final class DeviceLedger {
         long late = 0;
         long rejected = 0;
         long newestSeq = 0;
+        boolean settingsVersionKnown = false;
+        long settingsVersion = DeviceRules.NO_SETTINGS;
         SeqWindow seqs = new SeqWindow();
         byte[] record = new byte[0];
         for (byte[] chunk : chain) {
@@ -277,6 +283,9 @@ public final class DeviceLedger {
             record = new byte[length];
             in.readFully(record);
             rules.chunk(in);
+            // The newest chunk's value wins; a format-3 chunk does not say which settings its rules had applied.
+            settingsVersionKnown = head.format() >= 4;
+            settingsVersion = settingsVersionKnown ? in.readLong() : DeviceRules.NO_SETTINGS;
         }
         TelemetryRecord newest = null;
         if (record.length > 0) {
@@ -298,7 +307,19 @@ public final class DeviceLedger {
         ledger.lastChunkSeq = newestSeq;
         ledger.nextChunkSeq = newestSeq + RecoveryChunk.OWNER_JUMP;
         ledger.chunksSinceBase = chain.size() - 1;
+        ledger.journaledSettingsKnown = settingsVersionKnown;
+        ledger.journaledSettingsVersion = settingsVersion;
         return ledger;
+    }
+
+    /**
+     * True when this ledger was restored from a journal whose newest chunk says its rules had applied the settings
+     * document of {@code version} ({@link DeviceRules#NO_SETTINGS}: none): the previous owner applied that document
+     * (its calibration checks ran, its state write followed), so the new owner need not apply it again. False for a
+     * ledger not restored, or restored from a chunk of format 3, which does not record it.
+     */
+    public boolean journalAppliedSettings(long version) {
+        return journaledSettingsKnown && journaledSettingsVersion == version;
     }
 
     public String deviceId() {

@@ -20,6 +20,7 @@ import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertEngine;
 import vigil.consumer.rules.AlertTransition;
+import vigil.consumer.rules.DeviceRules;
 import vigil.consumer.rules.DeviceSettings;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.rules.SettingsSource;
@@ -491,7 +492,19 @@ public final class ShardIngest {
      */
     public void restore(List<byte[]> chain) throws IOException {
         DeviceLedger ledger = DeviceLedger.restore(chain, engine);
-        ledgers.put(ledger.deviceId(), ledger);
+        String deviceId = ledger.deviceId();
+        ledgers.put(deviceId, ledger);
+        // The rules were rebuilt with the side input's document for the device. When the journal says the previous
+        // owner had applied that same version, it is taken as applied here (no second application, hence no state
+        // rewrite of every such device at takeover); otherwise the next refreshSettings applies it (calibration
+        // checks, state write), as for a document that changed.
+        long current = ledger.rules().settingsVersion();
+        if (current != DeviceRules.NO_SETTINGS && ledger.journalAppliedSettings(current)) {
+            appliedSettings.put(deviceId, ledger.rules().settings());
+        } else {
+            appliedSettings.remove(deviceId);
+            settingsGeneration = -1;
+        }
     }
 
     /**
@@ -522,6 +535,8 @@ public final class ShardIngest {
     /** Forgets every device and pending effect (the lease was lost: another worker owns the shard now). */
     public void reset() {
         ledgers.clear();
+        appliedSettings.clear();
+        settingsGeneration = -1;
         quarantined.clear();
         journalQueue.clear();
         stateQueue.clear();

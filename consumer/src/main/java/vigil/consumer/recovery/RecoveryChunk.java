@@ -21,10 +21,13 @@ import java.io.IOException;
  */
 public record RecoveryChunk(String deviceId, long chunkSeq, boolean base, byte[] bytes) {
     /**
-     * Format of the chunk layout; a reader refuses any other. 3 (v1.1 rules): each pump sample also carries the start
-     * of its stopped/paused run and its arrival skew (docs/storage.md, "Recovery journal").
+     * Format of the chunk layout this version writes (docs/storage.md, "Recovery journal"). 3 (v1.1 rules): each
+     * pump sample also carries the start of its stopped/paused run and its arrival skew. 4: the body ends with the
+     * version of the settings document the rules had applied (a new owner then re-applies only newer documents).
      */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
+    /** The oldest format a reader takes: a format-3 chunk is the same body without the settings version. */
+    public static final int OLDEST_READABLE_FORMAT = 3;
     /** Slots per device in the store: a chain is at most {@link #MAX_CHAIN} long, so it never wraps onto itself. */
     public static final int SLOTS = 32;
     /** A device writes a base at least every this many chunks (see {@code DeviceLedger#baseEvery}). */
@@ -38,12 +41,12 @@ public record RecoveryChunk(String deviceId, long chunkSeq, boolean base, byte[]
     public static final long OWNER_JUMP = SLOTS * 65_536L + 1;
 
     /** The fixed head every chunk starts with. */
-    public record Head(boolean base, long chunkSeq, long prevSeq, String deviceId) {}
+    public record Head(int format, boolean base, long chunkSeq, long prevSeq, String deviceId) {}
 
     /** Reads the head at the current position of {@code in}. */
     public static Head readHead(DataInput in) throws IOException {
         int format = in.readUnsignedByte();
-        if (format != FORMAT) {
+        if (format < OLDEST_READABLE_FORMAT || format > FORMAT) {
             throw new IOException("unknown recovery chunk format " + format);
         }
         int kind = in.readUnsignedByte();
@@ -52,7 +55,7 @@ public record RecoveryChunk(String deviceId, long chunkSeq, boolean base, byte[]
         }
         long seq = in.readLong();
         long prev = in.readLong();
-        return new Head(kind == 0, seq, prev, in.readUTF());
+        return new Head(format, kind == 0, seq, prev, in.readUTF());
     }
 
     /** Writes a head. */

@@ -67,6 +67,19 @@ public final class DeviceRules {
         }
     }
 
+    /** No settings document applied (journal value of {@link #settingsVersion}). */
+    public static final long NO_SETTINGS = Long.MIN_VALUE;
+
+    /** The settings document the rules apply, null when none. */
+    public DeviceSettings settings() {
+        return settings;
+    }
+
+    /** The version of the settings document the rules apply, {@link #NO_SETTINGS} when none. */
+    public long settingsVersion() {
+        return settings == null ? NO_SETTINGS : settings.version();
+    }
+
     /** The v1.1 thresholds that decide which samples a pump window's tracks match. */
     private void configure(SingleWriterPumpWindow w) {
         w.setSettleMillis(Math.round(thresholds.get(Threshold.PRESSURE_SETTLE_SEC) * 1000));

@@ -189,7 +189,7 @@ public final class DynamoSettingsFeed implements AutoCloseable {
     }
 
     /** api-v1.md settings document as stored by the API (maps for calibration and thresholds). */
-    static DeviceSettings toSettings(Map<String, AttributeValue> item) {
+    public static DeviceSettings toSettings(Map<String, AttributeValue> item) {
         long version = item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0;
         String careUnit = item.containsKey("careUnit") ? item.get("careUnit").s() : null;
         Long calibratedAt = null;

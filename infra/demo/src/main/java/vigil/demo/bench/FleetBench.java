@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +47,11 @@ import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.recovery.dynamodb.RecoveryItems;
 import vigil.consumer.replay.ReplayClock;
 import vigil.consumer.rules.AlertTransition;
-import vigil.consumer.rules.SettingsSource;
+import vigil.consumer.rules.DeviceSettings;
 import vigil.consumer.state.PendingEffects;
 import vigil.consumer.state.dynamodb.AlertItems;
 import vigil.consumer.state.dynamodb.DeviceStateItems;
+import vigil.consumer.state.dynamodb.DynamoSettingsFeed;
 import vigil.dashboard.DashboardConfig;
 import vigil.dashboard.DashboardServer;
 import vigil.dashboard.auth.TokenMinter;
@@ -291,8 +293,17 @@ final class FleetBench {
             int to = Math.min(size, from + batch);
             ReplayClock clock = new ReplayClock();
             clock.set(t0);
+            // The settings documents of this batch, as the consumer reads them: its rules apply them and its
+            // journal records their version, as a steady fleet's would (a new owner then has nothing to re-apply).
+            List<Map<String, AttributeValue>> settings = new ArrayList<>();
+            Map<String, DeviceSettings> documents = new HashMap<>();
+            for (int i = from; i < to; i += 10) {
+                Map<String, AttributeValue> item = settingsItem(i);
+                settings.add(item);
+                documents.put(deviceId(i), DynamoSettingsFeed.toSettings(item));
+            }
             ShardIngest ingest = new ShardIngest("seed", clock, new ConsumerMeters(new SimpleMeterRegistry()),
-                    SettingsSource.NONE, 0);
+                    documents::get, 0);
             long seq = 0;
             for (int i = from; i < to; i++) {
                 byte[] bytes = encoder.encode(record(i, 1, t0 - 250));
@@ -312,10 +323,6 @@ final class FleetBench {
             List<Map<String, AttributeValue>> chunks = new ArrayList<>();
             for (RecoveryChunk c : effects.recoveryChunks()) {
                 chunks.add(RecoveryItems.toItem(c, t0));
-            }
-            List<Map<String, AttributeValue>> settings = new ArrayList<>();
-            for (int i = from; i < to; i += 10) {
-                settings.add(settingsItem(i));
             }
             pending.add(writers.submit(() -> batchWrite(dynamo, Tables.DEVICE_STATE.nameWith(prefix), states,
                     written)));
