@@ -102,11 +102,14 @@ class FleetTakeoverIT {
                                 simulation.catchUpRecords(), simulation.caughtUp() ? "all sent" : "sending");
                     }
                     double fillPercent = Math.min(100, 100 * read / rate / WINDOW_SECONDS);
-                    // The victim must hold a shard when it is killed: under load a worker can lose its leases to
+                    // The victim must hold and process a shard when it is killed, and no lease be in a graceful
+                    // hand-off (KCL 3 moves leases while the workers' counts settle; a kill then measures the
+                    // hand-off to a dead worker, not a failover): under load a worker can also lose its leases to
                     // the other (missed renewals) and get them back by rebalancing; wait for that, at most 120 s.
                     Map<String, WorkerKillIT.Lease> atKill = WorkerKillIT.leases(aws);
                     long holdDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                    while (WorkerKillIT.victimShards(atKill).isEmpty() && System.nanoTime() < holdDeadline) {
+                    while ((WorkerKillIT.victimShards(atKill).isEmpty()
+                            || !WorkerKillIT.handoffsPending(atKill).isEmpty()) && System.nanoTime() < holdDeadline) {
                         Thread.sleep(500);
                         atKill = WorkerKillIT.leases(aws);
                     }
@@ -121,9 +124,11 @@ class FleetTakeoverIT {
                     LOG.info(String.format(Locale.ROOT, "TAKEOVER-FLEET: every shard processing again %d ms after the"
                                     + " kill; %d devices, one record per device every %d ms (%.0f records/s),"
                                     + " window fill %.0f %% (%,.0f records read before the kill, backlog of %d s"
-                                    + " read in %.0f s), victim held %s, lease settings: failover %d ms, %s",
+                                    + " read in %.0f s), victim held %s, hand-offs pending at the kill %s,"
+                                    + " lease settings: failover %d ms, %s",
                             takeoverMillis, DEVICES, INTERVAL_MILLIS, rate, fillPercent, read, CATCH_UP_SECONDS,
                             (System.nanoTime() - primeStart) / 1e9, WorkerKillIT.victimShards(atKill),
+                            WorkerKillIT.handoffsPending(atKill),
                             config.failoverTime().toMillis(), config.leaseTuning()));
                     Thread.sleep(AFTER_KILL.toMillis());
                     simulation.stop();

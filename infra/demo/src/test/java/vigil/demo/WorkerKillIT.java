@@ -70,8 +70,8 @@ class WorkerKillIT {
                     long killedNanos = System.nanoTime();
                     long killedMillis = System.currentTimeMillis();
                     victim.waitFor();
-                    LOG.info("victim killed (SIGKILL) holding {} after {} records sent", victimShards(atKill),
-                            sent.get());
+                    LOG.info("victim killed (SIGKILL) holding {} (hand-offs pending: {}) after {} records sent",
+                            victimShards(atKill), handoffsPending(atKill), sent.get());
                     long takeoverMillis = awaitTakeover(aws, survivor.meters(), atKill, killedNanos, killedMillis,
                             Duration.ofSeconds(120));
                     LOG.info("TAKEOVER: every shard processing again {} ms after the kill (failover {} ms, {})",
@@ -123,7 +123,11 @@ class WorkerKillIT {
     }
 
     /** A lease row of KCL's lease table: owner and checkpoint. */
-    record Lease(String owner, String checkpoint) {}
+    /**
+     * A shard's lease row. {@code checkpointOwner} is set while KCL 3 hands the lease over gracefully: {@code owner}
+     * already names the next worker, and {@code checkpointOwner} the one still processing until it checkpoints.
+     */
+    record Lease(String owner, String checkpointOwner, String checkpoint) {}
 
     static Map<String, Lease> leases(LocalAws aws) {
         Map<String, Lease> out = new HashMap<>();
@@ -131,19 +135,33 @@ class WorkerKillIT {
                 .tableName(LocalAwsConfig.DEFAULT_KCL_APPLICATION).consistentRead(true).build()).items()) {
             if (item.get("leaseKey").s().startsWith("shardId-")) {
                 AttributeValue owner = item.get("leaseOwner");
+                AttributeValue checkpointOwner = item.get("checkpointOwner");
                 AttributeValue checkpoint = item.get("checkpoint");
                 AttributeValue sub = item.get("checkpointSubSequenceNumber");
                 out.put(item.get("leaseKey").s(), new Lease(owner == null ? null : owner.s(),
+                        checkpointOwner == null ? null : checkpointOwner.s(),
                         (checkpoint == null ? "" : checkpoint.s()) + "/" + (sub == null ? "" : sub.n())));
             }
         }
         return out;
     }
 
+    /** The shards the victim owns and processes (not those being handed over to it: see {@link Lease}). */
     static List<String> victimShards(Map<String, Lease> leases) {
         List<String> out = new ArrayList<>();
         leases.forEach((shard, l) -> {
-            if (VICTIM.equals(l.owner())) {
+            if (VICTIM.equals(l.owner()) && l.checkpointOwner() == null) {
+                out.add(shard);
+            }
+        });
+        return out;
+    }
+
+    /** The shards whose lease is being handed over (graceful hand-off in progress). */
+    static List<String> handoffsPending(Map<String, Lease> leases) {
+        List<String> out = new ArrayList<>();
+        leases.forEach((shard, l) -> {
+            if (l.checkpointOwner() != null) {
                 out.add(shard);
             }
         });
