@@ -20,7 +20,6 @@ import vigil.consumer.recovery.RecoveryChunk;
 import vigil.consumer.rules.Acknowledgement;
 import vigil.consumer.rules.AlertEngine;
 import vigil.consumer.rules.AlertTransition;
-import vigil.consumer.rules.DeviceRules;
 import vigil.consumer.rules.DeviceSettings;
 import vigil.consumer.rules.SettingsCache;
 import vigil.consumer.rules.SettingsSource;
@@ -498,12 +497,14 @@ public final class ShardIngest {
         // owner had applied that same version, it is taken as applied here (no second application, hence no state
         // rewrite of every such device at takeover); otherwise the next refreshSettings applies it (calibration
         // checks, state write), as for a document that changed.
-        long current = ledger.rules().settingsVersion();
-        if (current != DeviceRules.NO_SETTINGS && ledger.journalAppliedSettings(current)) {
-            appliedSettings.put(deviceId, ledger.rules().settings());
+        DeviceSettings held = ledger.rules().settings();
+        if (held != null && ledger.journalAppliedSettings(held.version())) {
+            appliedSettings.put(deviceId, held);
         } else {
             appliedSettings.remove(deviceId);
-            settingsGeneration = -1;
+            if (held != null) {
+                settingsGeneration = -1; // a document to apply: the next refreshSettings must look
+            }
         }
     }
 
